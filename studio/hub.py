@@ -1,0 +1,210 @@
+"""Model IO: config.json + model.safetensors, one load() for every source.
+
+A saved model is a folder:
+    config.json        {"family": "dcgan", ...the family config's fields}
+    model.safetensors  the generator's state dict (strictly loaded)
+    README.md          the model card (optional)
+
+load(name_or_path) accepts a local folder, a bundled or trained model name, a Hugging
+Face repo id ("user/repo", fetched with huggingface_hub), or an official CycleGAN
+generator file (*.pth) when the cyclegan family provides an importer.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file, save_file
+from torch import nn
+
+from .registry import config_from_dict, get_family
+
+CONFIG_NAME = "config.json"
+WEIGHTS_NAME = "model.safetensors"
+CARD_NAME = "README.md"
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ModelLoadError(RuntimeError):
+    """A model could not be loaded; the message says why in words a user can act on."""
+
+
+def pretrained_dir() -> Path:
+    """Bundled models: $GAN_STUDIO_PRETRAINED or <repo>/pretrained."""
+    return Path(os.environ.get("GAN_STUDIO_PRETRAINED", REPO_ROOT / "pretrained"))
+
+
+def user_models_dir() -> Path:
+    """Models trained from the UI or CLI: $GAN_STUDIO_HOME/models (default ~/.cache/gan-studio/models)."""
+    home = Path(os.environ.get("GAN_STUDIO_HOME", Path.home() / ".cache" / "gan-studio"))
+    return home / "models"
+
+
+def model_dirs() -> list[Path]:
+    return [pretrained_dir(), user_models_dir()]
+
+
+def read_config(folder: Path) -> dict:
+    path = Path(folder) / CONFIG_NAME
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        raise ModelLoadError(f"{folder} has no {CONFIG_NAME}: not a GAN Studio model folder") from None
+    except json.JSONDecodeError as e:
+        raise ModelLoadError(f"{path} is not valid JSON: {e}") from None
+
+
+def list_models() -> dict[str, list[str]]:
+    """{family: [model names]} over the bundled and the user's models."""
+    out: dict[str, list[str]] = {}
+    for root in model_dirs():
+        if not root.is_dir():
+            continue
+        for folder in sorted(p for p in root.iterdir() if (p / CONFIG_NAME).is_file() and (p / WEIGHTS_NAME).is_file()):
+            try:
+                family = read_config(folder).get("family", "?")
+            except ModelLoadError:
+                continue
+            names = out.setdefault(family, [])
+            if folder.name not in names:
+                names.append(folder.name)
+    return out
+
+
+def resolve(name_or_path: str | os.PathLike) -> Path:
+    """Map a name, folder or Hub repo id to a local model folder."""
+    s = str(name_or_path)
+    p = Path(s).expanduser()
+    if p.is_dir():
+        return p
+    for root in model_dirs():
+        if "/" not in s and (root / s / CONFIG_NAME).is_file():
+            return root / s
+    if s.count("/") == 1 and not p.exists() and not s.startswith((".", "/", "~")):
+        return _download_from_hub(s)
+    raise ModelLoadError(
+        f"no model called {s!r}: not a folder, not a bundled or trained model "
+        f"(known: {', '.join(n for ns in list_models().values() for n in ns) or 'none'}), "
+        "and not a Hugging Face repo id of the form user/name"
+    )
+
+
+def _download_from_hub(repo_id: str) -> Path:
+    from huggingface_hub import snapshot_download
+
+    try:
+        return Path(snapshot_download(repo_id, allow_patterns=[CONFIG_NAME, WEIGHTS_NAME, CARD_NAME]))
+    except Exception as e:  # offline, missing repo, no permission: all end here
+        raise ModelLoadError(f"could not fetch {repo_id!r} from the Hugging Face hub: {type(e).__name__}: {e}") from None
+
+
+def build(config: dict) -> nn.Module:
+    """A freshly initialised generator from a config dict that carries a "family" field."""
+    config = dict(config)
+    family = get_family(config.pop("family", None) or "?")
+    return family.generator(config_from_dict(family, config))
+
+
+def check_state_dict(model: nn.Module, state: dict[str, torch.Tensor], source: str) -> None:
+    """Strict loading with a message that names what differs."""
+    expected = model.state_dict()
+    missing = sorted(set(expected) - set(state))
+    unexpected = sorted(set(state) - set(expected))
+    mismatched = [
+        f"{k}: file {tuple(state[k].shape)} vs model {tuple(expected[k].shape)}"
+        for k in expected
+        if k in state and state[k].shape != expected[k].shape
+    ]
+    problems = []
+    if missing:
+        problems.append(f"missing {len(missing)} tensors (e.g. {missing[:3]})")
+    if unexpected:
+        problems.append(f"{len(unexpected)} unexpected tensors (e.g. {unexpected[:3]})")
+    if mismatched:
+        problems.append(f"{len(mismatched)} shape mismatches (e.g. {mismatched[:3]})")
+    if problems:
+        raise ModelLoadError(f"weights in {source} do not fit its config: " + "; ".join(problems))
+
+
+def load(name_or_path: str | os.PathLike, device: str | torch.device = "cpu") -> nn.Module:
+    """Load a generator in eval mode from a name, folder, Hub repo id or official checkpoint."""
+    s = str(name_or_path)
+    if s.endswith((".pth", ".pt")) and Path(s).is_file():
+        return _load_official(Path(s), device)
+    folder = resolve(name_or_path)
+    config = read_config(folder)
+    try:
+        model = build(config)
+    except (ValueError, TypeError) as e:
+        raise ModelLoadError(f"{folder / CONFIG_NAME}: {e}") from None
+    weights = folder / WEIGHTS_NAME
+    if not weights.is_file():
+        raise ModelLoadError(f"{folder} has no {WEIGHTS_NAME}")
+    try:
+        state = load_file(str(weights))
+    except Exception as e:
+        raise ModelLoadError(f"{weights} is not a readable safetensors file: {e}") from None
+    check_state_dict(model, state, str(weights))
+    model.load_state_dict(state, strict=True)
+    model.name = folder.name
+    return model.to(device).eval().requires_grad_(False)
+
+
+def _load_official(path: Path, device) -> nn.Module:
+    from .registry import FAMILIES
+
+    fam = FAMILIES.get("cyclegan")
+    importer = getattr(getattr(fam, "generator", None), "from_official_checkpoint", None)
+    if importer is None:
+        raise ModelLoadError(f"{path.name}: loading official checkpoint files needs the cyclegan family")
+    return importer(path).to(device).eval().requires_grad_(False)
+
+
+def config_dict(model: nn.Module) -> dict:
+    return {"family": model.family, **asdict(model.config)}
+
+
+def save(model: nn.Module, folder: str | os.PathLike, card: str | None = None, push_to: str | None = None) -> Path:
+    """Write config.json + model.safetensors (+ README.md) atomically; optionally push to the Hub."""
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        (tmp / CONFIG_NAME).write_text(json.dumps(config_dict(model), indent=2) + "\n")
+        state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+        save_file(state, str(tmp / WEIGHTS_NAME), metadata={"family": model.family})
+        if card is not None:
+            (tmp / CARD_NAME).write_text(card)
+        elif (folder / CARD_NAME).is_file():
+            shutil.copy2(folder / CARD_NAME, tmp / CARD_NAME)
+        for extra in folder.glob("*.png") if folder.is_dir() else []:
+            shutil.copy2(extra, tmp / extra.name)
+        old = None
+        if folder.exists():
+            old = folder.with_name(f".{folder.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(folder, old)
+        os.replace(tmp, folder)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    if push_to:
+        push(folder, push_to)
+    return folder
+
+
+def push(folder: str | os.PathLike, repo_id: str, token: str | None = None) -> str:
+    """Upload a model folder to a Hugging Face repo (needs `huggingface-cli login` or a token)."""
+    from huggingface_hub import HfApi
+
+    api = HfApi(token=token)
+    api.create_repo(repo_id, exist_ok=True)
+    info = api.upload_folder(folder_path=str(folder), repo_id=repo_id)
+    return str(getattr(info, "commit_url", info))

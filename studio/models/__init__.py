@@ -1,0 +1,1 @@
+"""Model families. One readable file per family; shared blocks in layers.py."""

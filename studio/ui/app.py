@@ -1,0 +1,42 @@
+"""The studio: one tab per demo. build_app() only assembles; each tab module wires itself."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import gradio as gr
+
+from .. import hub
+from . import interpolation
+
+TABS = [interpolation]
+
+CSS = (Path(__file__).with_name("studio.css")).read_text
+
+
+def models() -> dict:
+    """{family: [model names]}: bundled models and the ones trained here."""
+    return hub.list_models()
+
+
+def build_app() -> gr.Blocks:
+    with gr.Blocks(title="GAN Studio") as demo:
+        gr.Markdown("# GAN Studio\nSee how generative adversarial networks work: pick a tab, move the sliders.",
+                    elem_id="header")
+        with gr.Tabs():
+            for tab in TABS:
+                with gr.Tab(tab.TITLE):
+                    tab.build(demo)
+        gr.api(models, api_name="models")
+    return demo
+
+
+def theme() -> gr.Theme:
+    # Large type and high contrast: the studio is often shown on a projector.
+    return gr.themes.Soft(primary_hue="indigo", text_size=gr.themes.sizes.text_lg)
+
+
+def launch(host: str = "127.0.0.1", port: int = 7860, share: bool = False, **kwargs):
+    demo = build_app()
+    demo.queue(default_concurrency_limit=2)
+    return demo.launch(server_name=host, server_port=port, share=share, theme=theme(), css=CSS(),
+                       max_file_size="20mb", **kwargs)

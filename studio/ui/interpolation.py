@@ -1,0 +1,94 @@
+"""Latent interpolation tab: walk from seed A's code to seed B's, frame by frame."""
+from __future__ import annotations
+
+import gradio as gr
+
+from .. import inference
+from .common import explain, friendly, model_picker, random_seed, refresh
+
+TITLE = "Latent interpolation"
+
+EXPLANATION = r"""
+**What you see.** Each seed picks a point $z \sim \mathcal N(0, I)$ in the generator's latent space.
+The strip shows $G(z_t)$ for points $z_t$ on a path from $z_A$ to $z_B$: if the generator has learned
+a smooth map, the digits morph gradually instead of jumping. The $t$ slider draws one frame of the path.
+
+**The objective.** The generator $G$ and the discriminator $D$ play the GAN game
+(Goodfellow et al. 2014; the DCGAN architecture is Radford et al. 2016):
+$$\min_G \max_D \; \mathbb E_{x\sim p_\text{data}}[\log D(x)] + \mathbb E_{z\sim\mathcal N(0,I)}[\log(1 - D(G(z)))]$$
+(in practice $G$ maximises $\log D(G(z))$, the non-saturating loss).
+
+**lerp or slerp?** lerp is $z_t = (1-t)z_A + t z_B$. A Gaussian in $d$ dimensions lives near the sphere of
+radius $\sqrt d$, and the lerp midpoint has norm $\approx\sqrt{d/2}$: a region the generator never saw,
+so middle frames go faint. slerp follows the arc,
+$z_t = \frac{\sin((1-t)\Omega)}{\sin\Omega} z_A + \frac{\sin(t\Omega)}{\sin\Omega} z_B$ with
+$\cos\Omega = \frac{z_A\cdot z_B}{|z_A||z_B|}$, and keeps the norm on the sphere (White 2016).
+
+**Truncation $\psi$** scales the code, $z \to \psi z$: below 1 you trade variety for typical, cleaner samples.
+"""
+
+
+@friendly
+def interpolate(model, seed_a, seed_b, steps, method, truncation):
+    return inference.interpolate(model, int(seed_a), int(seed_b), int(steps), method, float(truncation))
+
+
+@friendly
+def interpolate_frame(model, seed_a, seed_b, t, method, truncation):
+    return inference.interpolate_frame(model, int(seed_a), int(seed_b), float(t), method, float(truncation))
+
+
+def build(demo: gr.Blocks) -> None:
+    choices = inference.latent_models()
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=1, min_width=300):
+            model = model_picker(choices, inference.DEFAULT_MODELS["dcgan"])
+            with gr.Row():
+                seed_a = gr.Number(1, label="Seed A", precision=0, minimum=0, scale=3)
+                rand_a = gr.Button("🎲 random", scale=1, min_width=60)
+            with gr.Row():
+                seed_b = gr.Number(2, label="Seed B", precision=0, minimum=0, scale=3)
+                rand_b = gr.Button("🎲 random", scale=1, min_width=60)
+            steps = gr.Slider(2, 32, 10, step=1, label="Steps (frames)")
+            method = gr.Radio(["slerp", "lerp"], value="slerp", label="Path",
+                              info="slerp stays on the Gaussian's shell, where the generator was trained; "
+                                   "lerp cuts through the middle, where codes are atypically short")
+            truncation = gr.Slider(0.0, 1.5, 1.0, step=0.05, label="Truncation ψ",
+                                   info="ψ < 1 pulls codes to the centre: cleaner, less varied")
+        with gr.Column(scale=3):
+            strip = gr.Image(label="Frames from A to B", type="pil", format="png", interactive=False,
+                             buttons=["download", "fullscreen"])
+            with gr.Row():
+                with gr.Column():
+                    t = gr.Slider(0, 1, 0.5, step=0.01, label="t (drag me)")
+                    frame = gr.Image(label="Frame at t", type="pil", format="png", interactive=False, height=320)
+                with gr.Column():
+                    gif = gr.Image(label="Animated GIF (A → B → A)", type="filepath", interactive=False, height=320)
+                    gif_file = gr.File(label="Download the GIF", interactive=False)
+    explain(EXPLANATION)
+
+    inputs = [model, seed_a, seed_b, steps, method, truncation]
+    frame_inputs = [model, seed_a, seed_b, t, method, truncation]
+
+    def run(*args):
+        image, path = interpolate(*args)
+        return image, path, path
+
+    gr.on([model.change, seed_a.change, seed_b.change, steps.release, method.change, truncation.release],
+          run, inputs, [strip, gif, gif_file], api_name="_interpolate_live", api_visibility="private",
+          trigger_mode="always_last")
+    gr.on([model.change, seed_a.change, seed_b.change, method.change, truncation.release, t.change],
+          interpolate_frame, frame_inputs, frame, api_name="_frame_live", api_visibility="private",
+          show_progress="hidden", trigger_mode="always_last")
+    t.input(interpolate_frame, frame_inputs, frame, api_name="interpolate_frame", show_progress="hidden",
+            trigger_mode="always_last", concurrency_limit=4)
+    rand_a.click(random_seed, None, seed_a, api_visibility="private")
+    rand_b.click(random_seed, None, seed_b, api_visibility="private")
+
+    # Named API endpoint (api.md): the same function, its exact parameter names.
+    hidden = gr.Button(visible=False)
+    hidden.click(interpolate, inputs, [strip, gif_file], api_name="interpolate")
+
+    demo.load(refresh(inference.latent_models), model, model, api_visibility="private")
+    demo.load(run, inputs, [strip, gif, gif_file], api_name="_interpolate_load", api_visibility="private")
+    demo.load(interpolate_frame, frame_inputs, frame, api_name="_frame_load", api_visibility="private")

@@ -1,0 +1,92 @@
+"""Training checkpoints: every network and optimizer of a trainer, no pickles.
+
+    <out>/checkpoint/state.safetensors   nets.<name>.<param>, opt.<name>.<idx>.<key>, rng
+    <out>/checkpoint/state.json          step, optimizer hyper-parameters, trainer settings
+
+Written to a temporary folder and swapped in with os.replace, so a crash mid-write
+never leaves a half checkpoint: the previous one stays until the new one is complete.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file, save_file
+
+STATE = "state.safetensors"
+META = "state.json"
+
+
+def _flatten(trainer) -> tuple[dict[str, torch.Tensor], dict]:
+    tensors: dict[str, torch.Tensor] = {}
+    meta: dict = {"optimizers": {}}
+    for name, net in trainer.nets.items():
+        for k, v in net.state_dict().items():
+            tensors[f"nets.{name}.{k}"] = v.detach().cpu().contiguous()
+    for name, opt in trainer.optimizers.items():
+        sd = opt.state_dict()
+        meta["optimizers"][name] = {"param_groups": sd["param_groups"], "scalars": {}}
+        for idx, st in sd["state"].items():
+            for key, val in st.items():
+                if torch.is_tensor(val):
+                    tensors[f"opt.{name}.{idx}.{key}"] = val.detach().cpu().contiguous()
+                else:
+                    meta["optimizers"][name]["scalars"][f"{idx}.{key}"] = val
+    tensors["rng.torch"] = torch.get_rng_state()
+    return tensors, meta
+
+
+def save_checkpoint(trainer, folder: str | os.PathLike, step: int, extra: dict | None = None) -> Path:
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tensors, meta = _flatten(trainer)
+    meta.update(step=step, **(extra or {}))
+    tmp = Path(tempfile.mkdtemp(prefix=".ckpt.", dir=folder.parent))
+    try:
+        save_file(tensors, str(tmp / STATE))
+        (tmp / META).write_text(json.dumps(meta, indent=1))
+        old = folder.with_name(folder.name + ".old")
+        if folder.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(folder, old)
+        os.replace(tmp, folder)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return folder
+
+
+def read_meta(folder: str | os.PathLike) -> dict | None:
+    path = Path(folder) / META
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
+def load_checkpoint(trainer, folder: str | os.PathLike) -> dict:
+    """Restore nets, optimizers and RNG in place; returns the metadata (with "step")."""
+    folder = Path(folder)
+    if not (folder / STATE).is_file() and folder.with_name(folder.name + ".old").is_dir():
+        folder = folder.with_name(folder.name + ".old")  # a crash between the two renames
+    meta = json.loads((folder / META).read_text())
+    tensors = load_file(str(folder / STATE))
+    for name, net in trainer.nets.items():
+        prefix = f"nets.{name}."
+        state = {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}
+        net.load_state_dict(state, strict=True)
+    for name, opt in trainer.optimizers.items():
+        om = meta["optimizers"][name]
+        state: dict = {}
+        prefix = f"opt.{name}."
+        for k, v in tensors.items():
+            if k.startswith(prefix):
+                idx, key = k[len(prefix):].split(".", 1)
+                state.setdefault(int(idx), {})[key] = v
+        for k, v in om["scalars"].items():
+            idx, key = k.split(".", 1)
+            state.setdefault(int(idx), {})[key] = v
+        opt.load_state_dict({"state": state, "param_groups": om["param_groups"]})
+    torch.set_rng_state(tensors["rng.torch"])
+    return meta

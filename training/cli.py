@@ -1,0 +1,109 @@
+"""`gan-studio train …`: headless training with the same loop as the training tab.
+
+    gan-studio train --family dcgan --dataset mnist --steps 3000 --out runs/dcgan-mnist
+
+Re-running the same command resumes from <out>/checkpoint. At the end the generator
+is exported to --export (default <out>/model) with config.json, model.safetensors,
+samples.png and a model card.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+import time
+from pathlib import Path
+
+from .setup import RunSpec, build_run
+from .steps import TRAINERS
+
+
+def parse_value(text: str):
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="gan-studio train", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--family", required=True, choices=sorted(TRAINERS))
+    p.add_argument("--dataset", help="mnist, landscapes, faces, or a folder/zip of images (default: the family's)")
+    p.add_argument("--steps", type=int)
+    p.add_argument("--batch-size", type=int)
+    p.add_argument("--lr", type=float, help="both learning rates")
+    p.add_argument("--lr-g", type=float)
+    p.add_argument("--lr-d", type=float)
+    p.add_argument("--loss", choices=["nonsaturating", "hinge", "lsgan", "wgan-gp"])
+    p.add_argument("--spectral-norm", action=argparse.BooleanOptionalAction, default=None)
+    p.add_argument("--img-size", type=int)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--sample-every", type=int)
+    p.add_argument("--checkpoint-every", type=int, default=500)
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a field of the family's config, e.g. --set g_width=32")
+    p.add_argument("--out", required=True, help="run folder (checkpoint, samples, exported model)")
+    p.add_argument("--export", help="where to save the final model (default <out>/model)")
+    p.add_argument("--name", help="model name in its card (default: the export folder's name)")
+    p.add_argument("--no-resume", action="store_true", help="start over even if <out>/checkpoint exists")
+    p.add_argument("--threads", type=int, help="torch CPU threads")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser().parse_args(argv)
+    import torch
+
+    from studio import hub
+    from studio.images import grid
+
+    from .card import model_card
+    from .loop import fit
+    from .papers import PAPERS
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    spec = RunSpec(
+        family=args.family, dataset=args.dataset, steps=args.steps, batch_size=args.batch_size,
+        lr_g=args.lr_g or args.lr, lr_d=args.lr_d or args.lr, loss=args.loss, spectral_norm=args.spectral_norm,
+        img_size=args.img_size, seed=args.seed, sample_every=args.sample_every,
+        checkpoint_every=args.checkpoint_every,
+        model={k: parse_value(v) for k, v in (s.split("=", 1) for s in args.set)},
+    ).resolved()
+    trainer, dataset = build_run(spec)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"training {spec.family} on {getattr(dataset, 'description', spec.dataset)} for {spec.steps} steps "
+          f"(batch {spec.batch_size}, loss {spec.loss}, lr G {spec.lr_g} D {spec.lr_d}) -> {out}", flush=True)
+    t0, last = time.perf_counter(), None
+    for ev in fit(trainer, dataset, steps=spec.steps, batch_size=spec.batch_size, out=out, seed=spec.seed,
+                  sample_every=spec.sample_every, checkpoint_every=spec.checkpoint_every,
+                  resume=not args.no_resume, extra_meta={"spec": spec.__dict__}):
+        last = ev
+        if ev.kind in ("step",) and (ev.step % max(spec.sample_every, 10) == 0):
+            losses = " ".join(f"{k}={v:.3f}" for k, v in ev.losses.items())
+            print(f"step {ev.step}/{ev.total} {losses} {ev.steps_per_s:.1f} it/s eta {ev.eta_s:.0f}s", flush=True)
+        elif ev.kind == "samples":
+            grid(ev.samples, nrow=8).save(out / "samples_latest.png")
+        elif ev.kind in ("start", "checkpoint", "stopped", "error", "done"):
+            print(f"[{ev.kind}] step {ev.step}: {ev.message}", flush=True)
+    if last is None or last.kind != "done":
+        return 1
+    wall = time.perf_counter() - t0
+    export = Path(args.export) if args.export else out / "model"
+    name = args.name or export.name
+    command = "gan-studio train " + " ".join(shlex.quote(a) for a in argv)
+    card = model_card(name=name, family=spec.family, paper=PAPERS.get(spec.family, ""),
+                      dataset=getattr(dataset, "description", spec.dataset), command=command, steps=last.step,
+                      wall_s=wall, final_losses=last.losses)
+    hub.save(trainer.export(), export, card=card)
+    grid(last.samples, nrow=8, cell=64).save(export / "samples.png")
+    print(f"saved {export} ({wall:.0f} s this session)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

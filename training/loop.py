@@ -1,0 +1,146 @@
+"""The one training loop. It knows nothing about any model.
+
+A family contributes a Trainer (training/steps/): its networks and optimizers, a
+step(batch) that returns named losses, and samples() from fixed noise. fit() feeds
+batches, checks the losses, samples, checkpoints and reports progress as events; the
+CLI prints them and the training tab streams them.
+"""
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import torch
+from torch.utils.data import Dataset, default_collate
+
+from .checkpoint import load_checkpoint, read_meta, save_checkpoint
+
+CHECKPOINT_DIR = "checkpoint"
+
+
+@dataclass
+class Event:
+    kind: str                    # "start" | "step" | "samples" | "checkpoint" | "done" | "stopped" | "error"
+    step: int
+    total: int
+    losses: dict[str, float] = field(default_factory=dict)
+    samples: torch.Tensor | None = None   # (N, C, H, W) in [-1, 1], from the trainer's fixed noise
+    steps_per_s: float = 0.0
+    message: str = ""
+
+    @property
+    def eta_s(self) -> float:
+        return (self.total - self.step) / self.steps_per_s if self.steps_per_s > 0 else float("nan")
+
+
+@dataclass
+class Control:
+    """How a caller steers a running fit(): set stop to end it, clear run to pause it."""
+    stop: threading.Event = field(default_factory=threading.Event)
+    run: threading.Event = field(default_factory=lambda: _set(threading.Event()))
+
+
+def _set(e: threading.Event) -> threading.Event:
+    e.set()
+    return e
+
+
+class TrainingDiverged(RuntimeError):
+    pass
+
+
+def batches(dataset: Dataset, batch_size: int, seed: int, start_step: int = 0) -> Iterator[dict]:
+    """Batch number s is a pure function of (seed, s): resuming continues the same order."""
+    n = len(dataset)
+    per_epoch = max(n // batch_size, 1)
+    step = start_step
+    while True:
+        epoch, k = divmod(step, per_epoch)
+        perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed * 100_003 + epoch))
+        idx = perm[k * batch_size:(k + 1) * batch_size]
+        if len(idx) < batch_size:  # a dataset smaller than a batch: sample with replacement
+            idx = torch.randint(n, (batch_size,), generator=torch.Generator().manual_seed(seed + step))
+        yield default_collate([dataset[int(i)] for i in idx])
+        step += 1
+
+
+def check_finite(losses: dict[str, float], step: int, limit: float = 1e4) -> None:
+    for name, value in losses.items():
+        if not math.isfinite(value):
+            raise TrainingDiverged(f"loss {name} became {value} at step {step}: training diverged "
+                                   "(try a lower learning rate, another loss, or spectral norm)")
+        if abs(value) > limit:
+            raise TrainingDiverged(f"loss {name} exploded to {value:.3g} at step {step} "
+                                   "(try a lower learning rate, another loss, or spectral norm)")
+
+
+def fit(
+    trainer,
+    dataset: Dataset,
+    *,
+    steps: int,
+    batch_size: int,
+    out: str | Path,
+    seed: int = 0,
+    sample_every: int = 200,
+    log_every: int = 10,
+    checkpoint_every: int = 500,
+    resume: bool = True,
+    control: Control | None = None,
+    extra_meta: dict | None = None,
+) -> Iterator[Event]:
+    """Train `trainer` for `steps` steps in total, yielding progress events.
+
+    Checkpoints go to <out>/checkpoint (atomically) every `checkpoint_every` steps and at
+    the end; with resume=True a run continues from its checkpoint. A non-finite or
+    exploding loss ends the run with an "error" event and keeps the last good checkpoint.
+    """
+    out = Path(out)
+    ckpt = out / CHECKPOINT_DIR
+    control = control or Control()
+    start = 0
+    if resume and read_meta(ckpt) is not None:
+        start = int(load_checkpoint(trainer, ckpt)["step"])
+    else:
+        torch.manual_seed(seed)
+    meta = dict(extra_meta or {}, seed=seed, batch_size=batch_size)
+    yield Event("start", start, steps, message=f"resumed at step {start}" if start else "started")
+    if start >= steps:
+        yield Event("done", start, steps, samples=trainer.samples(), message="already trained to this step")
+        return
+
+    data = batches(dataset, batch_size, seed, start)
+    t0, done_since_t0, rate = time.perf_counter(), 0, 0.0
+    losses: dict[str, float] = {}
+    step = start
+    try:
+        while step < steps:
+            if control.stop.is_set():
+                save_checkpoint(trainer, ckpt, step, meta)
+                yield Event("stopped", step, steps, losses, trainer.samples(), rate, "stopped by the user; checkpoint kept")
+                return
+            if not control.run.is_set():
+                control.run.wait(0.2)
+                t0, done_since_t0 = time.perf_counter(), 0
+                continue
+            losses = trainer.step(next(data))
+            step += 1
+            check_finite(losses, step)
+            done_since_t0 += 1
+            rate = done_since_t0 / max(time.perf_counter() - t0, 1e-9)
+            if step % log_every == 0 or step == steps:
+                yield Event("step", step, steps, losses, steps_per_s=rate)
+            if sample_every and step % sample_every == 0 and step < steps:
+                yield Event("samples", step, steps, losses, trainer.samples(), rate)
+            if checkpoint_every and step % checkpoint_every == 0 and step < steps:
+                save_checkpoint(trainer, ckpt, step, meta)
+                yield Event("checkpoint", step, steps, losses, steps_per_s=rate)
+    except TrainingDiverged as e:
+        yield Event("error", step, steps, losses, None, rate, f"{e}. The last good checkpoint is kept.")
+        return
+    save_checkpoint(trainer, ckpt, step, meta)
+    yield Event("done", step, steps, losses, trainer.samples(), rate, "finished")

@@ -1,0 +1,89 @@
+"""GAN losses as free functions on logits / images.
+
+Names used by the CLI and the training tab:
+    "nonsaturating"  Goodfellow et al. 2014, the -log D(G(z)) generator variant
+    "hinge"          Lim & Ye 2017; Miyato et al. 2018 (SN-GAN, SPADE)
+    "lsgan"          Mao et al. 2017, least squares (CycleGAN)
+    "wgan-gp"        Gulrajani et al. 2017, Wasserstein with gradient penalty
+"""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+LOSSES = ("nonsaturating", "hinge", "lsgan", "wgan-gp")
+
+
+def check_loss(name: str) -> str:
+    if name not in LOSSES:
+        raise ValueError(f"unknown loss {name!r}; choose one of {', '.join(LOSSES)}")
+    return name
+
+
+def d_loss(name: str, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+    """Discriminator loss from logits on real and fake samples (lower is better for D)."""
+    if name == "nonsaturating":
+        return F.softplus(-real).mean() + F.softplus(fake).mean()
+    if name == "hinge":
+        return F.relu(1 - real).mean() + F.relu(1 + fake).mean()
+    if name == "lsgan":
+        return 0.5 * ((real - 1) ** 2).mean() + 0.5 * (fake ** 2).mean()
+    if name == "wgan-gp":
+        return fake.mean() - real.mean()
+    raise ValueError(f"unknown loss {name!r}")
+
+
+def g_loss(name: str, fake: torch.Tensor) -> torch.Tensor:
+    """Generator loss from the discriminator's logits on fakes."""
+    if name == "nonsaturating":
+        return F.softplus(-fake).mean()
+    if name in ("hinge", "wgan-gp"):
+        return -fake.mean()
+    if name == "lsgan":
+        return 0.5 * ((fake - 1) ** 2).mean()
+    raise ValueError(f"unknown loss {name!r}")
+
+
+def gradient_penalty(D, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+    """WGAN-GP: E[(||grad D(x_hat)||_2 - 1)^2] on random interpolates x_hat."""
+    eps = torch.rand(real.shape[0], *([1] * (real.dim() - 1)), device=real.device)
+    x = (eps * real + (1 - eps) * fake).requires_grad_(True)
+    (grad,) = torch.autograd.grad(D(x).sum(), x, create_graph=True)
+    return ((grad.flatten(1).norm(dim=1) - 1) ** 2).mean()
+
+
+def r1_penalty(real_logits: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
+    """R1 (Mescheder et al. 2018): E[||grad D(x)||^2] on reals; `real` must require grad."""
+    (grad,) = torch.autograd.grad(real_logits.sum(), real, create_graph=True)
+    return grad.pow(2).flatten(1).sum(1).mean()
+
+
+def cycle_loss(reconstructed: torch.Tensor, original: torch.Tensor) -> torch.Tensor:
+    """CycleGAN cycle consistency ||F(G(a)) - a||_1."""
+    return F.l1_loss(reconstructed, original)
+
+
+def identity_loss(same: torch.Tensor, original: torch.Tensor) -> torch.Tensor:
+    """CycleGAN identity term ||G(b) - b||_1."""
+    return F.l1_loss(same, original)
+
+
+def categorical_mi_loss(logits: torch.Tensor, codes: torch.Tensor) -> torch.Tensor:
+    """InfoGAN: -E[log Q(c|x)] for a categorical code given as class indices (N,)."""
+    return F.cross_entropy(logits, codes)
+
+
+def gaussian_mi_loss(mean: torch.Tensor, log_std: torch.Tensor, codes: torch.Tensor) -> torch.Tensor:
+    """InfoGAN: Gaussian negative log likelihood of continuous codes under Q (constants dropped)."""
+    return (log_std + 0.5 * ((codes - mean) / log_std.exp()) ** 2).sum(1).mean()
+
+
+def kl_loss(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+    """KL(N(mu, sigma) || N(0, 1)) summed over dims, averaged over the batch (SPADE's encoder)."""
+    return (-0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(1)).mean()
+
+
+def feature_matching_loss(fake_feats, real_feats) -> torch.Tensor:
+    """pix2pixHD/SPADE: L1 between discriminator features of fake and real (lists of tensors)."""
+    terms = [F.l1_loss(f, r.detach()) for f, r in zip(fake_feats, real_feats)]
+    return sum(terms) / max(len(terms), 1)

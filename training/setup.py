@@ -1,0 +1,60 @@
+"""Turn user-level choices (family, dataset, loss, learning rates) into a trainer and a dataset.
+
+Shared by the CLI and the training tab so both build exactly the same run.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+from studio.registry import get_family
+
+from .datasets import make_dataset
+from .steps import get_trainer_class
+
+CHANNELS = {"mnist": 1}
+
+
+@dataclass
+class RunSpec:
+    family: str = "dcgan"
+    dataset: str | None = None          # None: the family's default
+    steps: int | None = None
+    batch_size: int | None = None
+    lr_g: float | None = None
+    lr_d: float | None = None
+    loss: str | None = None
+    spectral_norm: bool | None = None
+    img_size: int | None = None
+    seed: int = 0
+    sample_every: int | None = None
+    checkpoint_every: int = 500
+    model: dict = field(default_factory=dict)   # overrides of the family's config fields
+
+    def resolved(self) -> "RunSpec":
+        """Fill every None with the family's default."""
+        d = get_trainer_class(self.family).DEFAULTS
+        out = RunSpec(**{f.name: getattr(self, f.name) for f in fields(self)})
+        for key in ("dataset", "steps", "batch_size", "lr_g", "lr_d", "loss", "img_size", "sample_every"):
+            if getattr(out, key) is None:
+                setattr(out, key, d.get(key))
+        if out.spectral_norm is None:
+            out.spectral_norm = d.get("spectral_norm", False)
+        return out
+
+
+def build_run(spec: RunSpec, **dataset_kwargs):
+    """-> (trainer, dataset) for a resolved spec."""
+    spec = spec.resolved()
+    family = get_family(spec.family)
+    dataset = make_dataset(spec.dataset, img_size=spec.img_size, **dataset_kwargs)
+    cfg_fields = {f.name for f in fields(family.config)}
+    overrides = dict(spec.model)
+    for key, value in (("img_size", spec.img_size), ("channels", CHANNELS.get(spec.dataset, 3)),
+                       ("spectral_norm", spec.spectral_norm)):
+        if key in cfg_fields:
+            overrides.setdefault(key, value)
+    if hasattr(dataset, "config_fields"):          # e.g. class names and palette of a labelled dataset
+        overrides.update({k: v for k, v in dataset.config_fields().items() if k in cfg_fields})
+    cfg = family.config(**overrides)
+    trainer = get_trainer_class(spec.family)(cfg, loss=spec.loss, lr_g=spec.lr_g, lr_d=spec.lr_d)
+    return trainer, dataset
