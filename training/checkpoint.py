@@ -87,6 +87,8 @@ def load_checkpoint(trainer, folder: str | os.PathLike) -> dict:
         for k, v in om["scalars"].items():
             idx, key = k.split(".", 1)
             state.setdefault(int(idx), {})[key] = v
-        opt.load_state_dict({"state": state, "param_groups": om["param_groups"]})
+        groups = [{k: tuple(v) if isinstance(v, list) and k != "params" else v for k, v in g.items()}
+                  for g in om["param_groups"]]  # JSON turned tuples (betas) into lists
+        opt.load_state_dict({"state": state, "param_groups": groups})
     torch.set_rng_state(tensors["rng.torch"])
     return meta

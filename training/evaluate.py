@@ -10,6 +10,7 @@ import sys
 
 EVALUATORS = {
     # family: module with main(model_name_or_path, argv) -> int
+    "infogan": "training.eval.infogan",
 }
 
 
