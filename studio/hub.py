@@ -166,6 +166,13 @@ def _load_official(path: Path, device) -> nn.Module:
     return importer(path).to(device).eval().requires_grad_(False)
 
 
+def _publish_permissions(folder: Path) -> None:
+    """mkdtemp makes private folders; a saved model is readable like any other file."""
+    os.chmod(folder, 0o755)
+    for f in folder.iterdir():
+        os.chmod(f, 0o644)
+
+
 def config_dict(model: nn.Module) -> dict:
     return {"family": model.family, **asdict(model.config)}
 
@@ -190,6 +197,7 @@ def save(model: nn.Module, folder: str | os.PathLike, card: str | None = None, p
             old = folder.with_name(f".{folder.name}.old")
             shutil.rmtree(old, ignore_errors=True)
             os.replace(folder, old)
+        _publish_permissions(tmp)
         os.replace(tmp, folder)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)

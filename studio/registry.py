@@ -10,7 +10,7 @@ from typing import Any
 
 from torch import nn
 
-from .models import dcgan
+from .models import cyclegan, dcgan, infogan, spade, stylegan
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,10 @@ class Family:
 
 FAMILIES: dict[str, Family] = {
     "dcgan": Family("dcgan", dcgan.DCGANConfig, dcgan.Generator, dcgan.Discriminator),
+    "infogan": Family("infogan", infogan.InfoGANConfig, infogan.Generator, infogan.Discriminator),
+    "cyclegan": Family("cyclegan", cyclegan.CycleGANConfig, cyclegan.Generator, cyclegan.Discriminator),
+    "spade": Family("spade", spade.SPADEConfig, spade.Generator, spade.Discriminator),
+    "stylegan": Family("stylegan", stylegan.StyleGANConfig, stylegan.Generator, stylegan.Discriminator),
 }
 
 

@@ -57,12 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     import torch
 
-    from studio import hub
     from studio.images import grid
 
-    from .card import model_card
+    from .export import export_run
     from .loop import fit
-    from .papers import PAPERS
 
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -92,16 +90,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{ev.kind}] step {ev.step}: {ev.message}", flush=True)
     if last is None or last.kind != "done":
         return 1
-    wall = time.perf_counter() - t0
+    from .checkpoint import read_meta
+
+    # total training time over every session of this run (resumed runs included)
+    wall = float((read_meta(out / "checkpoint") or {}).get("wall_s", time.perf_counter() - t0))
     export = Path(args.export) if args.export else out / "model"
     name = args.name or export.name
     command = "gan-studio train " + " ".join(shlex.quote(a) for a in argv)
-    card = model_card(name=name, family=spec.family, paper=PAPERS.get(spec.family, ""),
-                      dataset=getattr(dataset, "description", spec.dataset), command=command, steps=last.step,
-                      wall_s=wall, final_losses=last.losses)
-    hub.save(trainer.export(), export, card=card)
-    grid(last.samples, nrow=8, cell=64).save(export / "samples.png")
-    print(f"saved {export} ({wall:.0f} s this session)")
+    export_run(trainer, export, name=name, spec=spec, dataset=getattr(dataset, "description", spec.dataset),
+               command=command, steps=last.step, wall_s=wall, final_losses=last.losses, samples=last.samples)
+    print(f"saved {export} ({wall:.0f} s of training in all)")
     return 0
 
 

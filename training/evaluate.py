@@ -10,7 +10,11 @@ import sys
 
 EVALUATORS = {
     # family: module with main(model_name_or_path, argv) -> int
+    "cyclegan": "training.eval.cyclegan",
+    "dcgan": "training.eval.dcgan",
     "infogan": "training.eval.infogan",
+    "spade": "training.eval.spade",
+    "stylegan": "training.eval.stylegan",
 }
 
 

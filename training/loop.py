@@ -102,12 +102,17 @@ def fit(
     out = Path(out)
     ckpt = out / CHECKPOINT_DIR
     control = control or Control()
-    start = 0
+    start, wall_before = 0, 0.0
     if resume and read_meta(ckpt) is not None:
-        start = int(load_checkpoint(trainer, ckpt)["step"])
+        prev = load_checkpoint(trainer, ckpt)
+        start, wall_before = int(prev["step"]), float(prev.get("wall_s", 0.0))
     else:
         torch.manual_seed(seed)
     meta = dict(extra_meta or {}, seed=seed, batch_size=batch_size)
+    t_start = time.perf_counter()
+
+    def save(step: int) -> None:  # wall_s: training time over all sessions of this run
+        save_checkpoint(trainer, ckpt, step, dict(meta, wall_s=wall_before + time.perf_counter() - t_start))
     yield Event("start", start, steps, message=f"resumed at step {start}" if start else "started")
     if start >= steps:
         yield Event("done", start, steps, samples=trainer.samples(), message="already trained to this step")
@@ -120,7 +125,7 @@ def fit(
     try:
         while step < steps:
             if control.stop.is_set():
-                save_checkpoint(trainer, ckpt, step, meta)
+                save(step)
                 yield Event("stopped", step, steps, losses, trainer.samples(), rate, "stopped by the user; checkpoint kept")
                 return
             if not control.run.is_set():
@@ -137,10 +142,10 @@ def fit(
             if sample_every and step % sample_every == 0 and step < steps:
                 yield Event("samples", step, steps, losses, trainer.samples(), rate)
             if checkpoint_every and step % checkpoint_every == 0 and step < steps:
-                save_checkpoint(trainer, ckpt, step, meta)
+                save(step)
                 yield Event("checkpoint", step, steps, losses, steps_per_s=rate)
     except TrainingDiverged as e:
         yield Event("error", step, steps, losses, None, rate, f"{e}. The last good checkpoint is kept.")
         return
-    save_checkpoint(trainer, ckpt, step, meta)
+    save(step)
     yield Event("done", step, steps, losses, trainer.samples(), rate, "finished")

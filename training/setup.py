@@ -57,4 +57,6 @@ def build_run(spec: RunSpec, **dataset_kwargs):
         overrides.update({k: v for k, v in dataset.config_fields().items() if k in cfg_fields})
     cfg = family.config(**overrides)
     trainer = get_trainer_class(spec.family)(cfg, loss=spec.loss, lr_g=spec.lr_g, lr_d=spec.lr_d)
+    if hasattr(trainer, "set_total_steps"):      # e.g. CycleGAN's linear learning-rate decay
+        trainer.set_total_steps(spec.steps)
     return trainer, dataset

@@ -5,10 +5,12 @@ from pathlib import Path
 
 import gradio as gr
 
-from .. import hub
-from . import interpolation
+from training.jobs import JobManager
 
-TABS = [interpolation]
+from .. import hub
+from . import cyclegan, gaugan, infogan, interpolation, stylemix, training
+
+TABS = [interpolation, infogan, gaugan, stylemix, cyclegan, training]
 
 CSS = (Path(__file__).with_name("studio.css")).read_text
 
@@ -18,16 +20,29 @@ def models() -> dict:
     return hub.list_models()
 
 
-def build_app() -> gr.Blocks:
+def build_app(jobs: JobManager | None = None) -> gr.Blocks:
+    jobs = jobs or JobManager()       # this app's training jobs (one at a time), shared by all its pages
     with gr.Blocks(title="GAN Studio") as demo:
         gr.Markdown("# GAN Studio\nSee how generative adversarial networks work: pick a tab, move the sliders.",
                     elem_id="header")
-        with gr.Tabs():
+        with gr.Tabs() as tabs:
             for tab in TABS:
                 with gr.Tab(tab.TITLE):
-                    tab.build(demo)
+                    if tab is training:
+                        tab.build(demo, jobs)
+                    else:
+                        tab.build(demo)
+        refresh_pickers_on_tab_select(demo, tabs)
         gr.api(models, api_name="models")
     return demo
+
+
+def refresh_pickers_on_tab_select(demo: gr.Blocks, tabs: gr.Tabs) -> None:
+    """Models trained meanwhile appear in every model picker as soon as a tab is opened."""
+    for fn in list(demo.fns.values()):
+        if getattr(fn.fn, "refreshes_models", False):
+            tabs.select(fn.fn, fn.inputs, fn.outputs, api_visibility="private", show_progress="hidden",
+                        queue=False)
 
 
 def theme() -> gr.Theme:

@@ -41,6 +41,7 @@ def refresh(choices_fn):
     def _refresh(current):
         choices = choices_fn()
         return gr.Dropdown(choices=choices, value=current if current else (choices[0] if choices else None))
+    _refresh.refreshes_models = True     # app.py also runs it when a tab is opened (freshly trained models)
     return _refresh
 
 

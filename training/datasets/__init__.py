@@ -3,6 +3,7 @@
     mnist        MNIST digits (idx files: the 10k split shipped here, or the full set)
     landscapes   synthetic landscapes with label maps (training.datasets.landscapes)
     faces        synthetic cartoon faces with attributes (training.datasets.faces)
+    summer2winter  unpaired summer/winter landscapes for CycleGAN (training.datasets.unpaired)
     <folder>     a folder (or .zip) of images
 """
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from torch.utils.data import Dataset
 
-DATASETS = ("mnist", "landscapes", "faces")
+DATASETS = ("mnist", "landscapes", "faces", "summer2winter")
 
 
 def make_dataset(name: str, img_size: int = 32, channels: int | None = None, **kwargs) -> Dataset:
@@ -23,6 +24,10 @@ def make_dataset(name: str, img_size: int = 32, channels: int | None = None, **k
         from .landscapes import LandscapeDataset
 
         return LandscapeDataset(size=img_size, **kwargs)
+    if name == "summer2winter":          # unpaired summer (A) / winter (B) landscapes, for CycleGAN
+        from .unpaired import UnpairedLandscapes
+
+        return UnpairedLandscapes(size=img_size, **kwargs)
     if name == "faces":
         from .faces import FaceDataset
 

@@ -11,10 +11,18 @@ A Trainer has:
 """
 from __future__ import annotations
 
+from .cyclegan import CycleGANTrainer
 from .dcgan import DCGANTrainer
+from .infogan import InfoGANTrainer
+from .spade import SPADETrainer
+from .stylegan import StyleGANTrainer
 
 TRAINERS = {
     "dcgan": DCGANTrainer,
+    "cyclegan": CycleGANTrainer,
+    "infogan": InfoGANTrainer,
+    "spade": SPADETrainer,
+    "stylegan": StyleGANTrainer,
 }
 
 

@@ -1,0 +1,199 @@
+"""StyleGAN (Karras, Laine & Aila, "A Style-Based Generator Architecture for Generative
+Adversarial Networks", CVPR 2019, arXiv:1812.04948) with the StyleGAN2 generator
+(Karras et al., "Analyzing and Improving the Image Quality of StyleGAN", CVPR 2020,
+arXiv:1912.04958), scaled down for a CPU.
+
+Generator = mapping network + synthesis network:
+    z (N, z_dim) --mapping MLP (lr x0.01)--> w (N, w_dim) --broadcast--> ws (N, num_ws, w_dim)
+    learned constant 4x4 --[StyledConv]--> 4x4 --[up StyledConv, StyledConv]--> 8x8 ... img_size
+Each layer reads its own style ws[:, i] through a modulated/demodulated convolution; each
+resolution adds its ToRGB output to the upsampled image so far (skip architecture).
+
+ws index i feeds (for img_size 64, num_ws = 10):
+    0: conv 4x4      1: toRGB 4x4 + conv-up 8x8      2: conv 8x8      3: toRGB 8 + conv-up 16
+    4: conv 16x16    5: toRGB 16 + conv-up 32        6: conv 32x32    7: toRGB 32 + conv-up 64
+    8: conv 64x64    9: toRGB 64
+Style mixing replaces a range of these indices with another seed's w.
+
+w_avg (a buffer) is the running mean of mapped w's during training; truncation pulls
+w towards it: w' = w_avg + psi (w - w_avg).
+
+Discriminator: residual blocks (StyleGAN2's "resnet" D) + minibatch standard deviation.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .layers import EqualConv2d, EqualLinear, StyledConv, ToRGB, truncate
+
+NOISE_MODES = ("const", "random", "none")
+
+
+@dataclass
+class StyleGANConfig:
+    z_dim: int = 64
+    w_dim: int = 128
+    mapping_layers: int = 4
+    mapping_lr_mul: float = 0.01
+    img_size: int = 64           # a power of two >= 8
+    channels: int = 3
+    channel_base: int = 2048     # channels at resolution r: min(channel_max, channel_base // r)
+    channel_max: int = 128
+    d_channel_base: int = 2048
+    d_channel_max: int = 128
+    w_avg_beta: float = 0.995    # EMA of the mapped w's (for truncation)
+    # training settings, recorded with the model (set with --set key=value)
+    mixing_prob: float = 0.9     # style-mixing regularisation (StyleGAN1 Sec. 3.1)
+    r1_gamma: float = 0.05       # lazy R1 weight (0 = off)
+    r1_every: int = 16
+    ema_kimg: float = 5.0        # half-life of the EMA generator, in thousands of images
+
+    def __post_init__(self):
+        if self.img_size < 8 or self.img_size & (self.img_size - 1):
+            raise ValueError(f"img_size must be a power of two >= 8, got {self.img_size}")
+
+    @property
+    def resolutions(self) -> list[int]:
+        return [2 ** i for i in range(2, self.img_size.bit_length())]   # [4, 8, ..., img_size]
+
+    @property
+    def num_ws(self) -> int:
+        return 2 * len(self.resolutions)   # one conv at 4x4, two per later resolution, + the last toRGB
+
+    def g_ch(self, res: int) -> int:
+        return min(self.channel_max, self.channel_base // res)
+
+    def d_ch(self, res: int) -> int:
+        return min(self.d_channel_max, self.d_channel_base // res)
+
+
+def ws_resolution(cfg: StyleGANConfig, i: int) -> int:
+    """The resolution whose convolutions read style index i (toRGB of the previous one shares it)."""
+    return min(4 * 2 ** ((i + 1) // 2), cfg.img_size)
+
+
+def style_groups(cfg: StyleGANConfig) -> dict[str, list[int]]:
+    """Style-mixing presets: coarse = 4-8 px layers (pose, shape), middle = 16 px (features),
+    fine = 32 px and up (colours, texture), after Karras et al. 2019 Sec. 3.1, scaled to small images."""
+    res = [ws_resolution(cfg, i) for i in range(cfg.num_ws)]
+    return {"coarse": [i for i, r in enumerate(res) if r <= 8],
+            "middle": [i for i, r in enumerate(res) if r == 16],
+            "fine": [i for i, r in enumerate(res) if r >= 32],
+            "all": list(range(cfg.num_ws))}
+
+
+class MappingNetwork(nn.Module):
+    """z (N, z_dim) -> w (N, w_dim): normalise z, then an MLP with 100x slower learning rate."""
+
+    def __init__(self, cfg: StyleGANConfig):
+        super().__init__()
+        dims = [cfg.z_dim] + [cfg.w_dim] * cfg.mapping_layers
+        self.net = nn.Sequential(*[EqualLinear(a, b, lr_mul=cfg.mapping_lr_mul, act=True)
+                                   for a, b in zip(dims[:-1], dims[1:])])
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        z = z * torch.rsqrt(z.pow(2).mean(1, keepdim=True) + 1e-8)   # pixel norm of the code
+        return self.net(z)
+
+
+class SynthesisNetwork(nn.Module):
+    """ws (N, num_ws, w_dim) -> image (N, channels, img_size, img_size), unbounded (about [-1, 1])."""
+
+    def __init__(self, cfg: StyleGANConfig):
+        super().__init__()
+        self.num_ws = cfg.num_ws
+        r0 = cfg.resolutions[0]
+        self.const = nn.Parameter(torch.randn(1, cfg.g_ch(r0), r0, r0))      # learned constant input
+        self.convs = nn.ModuleList([StyledConv(cfg.g_ch(r0), cfg.g_ch(r0), cfg.w_dim, r0)])
+        self.torgbs = nn.ModuleList([ToRGB(cfg.g_ch(r0), cfg.w_dim, cfg.channels)])
+        for prev, res in zip(cfg.resolutions[:-1], cfg.resolutions[1:]):
+            self.convs.append(StyledConv(cfg.g_ch(prev), cfg.g_ch(res), cfg.w_dim, res, up=True))
+            self.convs.append(StyledConv(cfg.g_ch(res), cfg.g_ch(res), cfg.w_dim, res))
+            self.torgbs.append(ToRGB(cfg.g_ch(res), cfg.w_dim, cfg.channels))
+
+    def forward(self, ws: torch.Tensor, noise_mode: str = "const") -> torch.Tensor:
+        if noise_mode not in NOISE_MODES:
+            raise ValueError(f"noise_mode must be one of {', '.join(NOISE_MODES)}, got {noise_mode!r}")
+        if ws.dim() != 3 or ws.shape[1] != self.num_ws:
+            raise ValueError(f"ws must be (N, {self.num_ws}, w_dim), got {tuple(ws.shape)}")
+        x = self.const.expand(ws.shape[0], -1, -1, -1)
+        x = self.convs[0](x, ws[:, 0], noise_mode)                   # 4x4
+        img = self.torgbs[0](x, ws[:, 1])
+        for b in range(1, len(self.torgbs)):                         # block b: resolution 4 * 2**b
+            i = 2 * b - 1
+            x = self.convs[i](x, ws[:, i], noise_mode)               # upsampling conv
+            x = self.convs[i + 1](x, ws[:, i + 1], noise_mode)
+            img = F.interpolate(img, scale_factor=2, mode="bilinear", align_corners=False)
+            img = img + self.torgbs[b](x, ws[:, i + 2])              # skip: sum of toRGB outputs
+        return img
+
+
+class Generator(nn.Module):
+    family = "stylegan"
+
+    def __init__(self, cfg: StyleGANConfig):
+        super().__init__()
+        self.config = cfg
+        self.z_dim, self.w_dim, self.num_ws = cfg.z_dim, cfg.w_dim, cfg.num_ws
+        self.mapping = MappingNetwork(cfg)
+        self.synthesis = SynthesisNetwork(cfg)
+        self.register_buffer("w_avg", torch.zeros(cfg.w_dim))        # running mean of w (truncation centre)
+
+    def map(self, z: torch.Tensor, truncation: float = 1.0, update_w_avg: bool = False) -> torch.Tensor:
+        """z (N, z_dim) -> ws (N, num_ws, w_dim), truncated towards w_avg when truncation != 1."""
+        w = self.mapping(z)
+        if update_w_avg:
+            self.w_avg.copy_(w.detach().mean(0).lerp(self.w_avg, self.config.w_avg_beta))
+        if truncation != 1.0:
+            w = truncate(w, truncation, self.w_avg)
+        return w[:, None].repeat(1, self.num_ws, 1)
+
+    def forward(self, z: torch.Tensor, truncation: float = 1.0, noise_mode: str = "const") -> torch.Tensor:
+        """(N, z_dim) -> (N, channels, img_size, img_size) in [-1, 1]."""
+        return self.synthesis(self.map(z, truncation), noise_mode).clamp(-1, 1)
+
+
+class DBlock(nn.Module):
+    """(N, cin, H, W) -> (N, cout, H/2, W/2): two 3x3 convs + a 1x1 residual path, averaged by 1/sqrt(2)."""
+
+    def __init__(self, cin: int, cout: int):
+        super().__init__()
+        self.conv0, self.conv1 = EqualConv2d(cin, cin), EqualConv2d(cin, cout)
+        self.skip = EqualConv2d(cin, cout, kernel=1, act=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = F.avg_pool2d(self.conv1(self.conv0(x)), 2)
+        return (y + self.skip(F.avg_pool2d(x, 2))) / math.sqrt(2)
+
+
+class Discriminator(nn.Module):
+    def __init__(self, cfg: StyleGANConfig):
+        super().__init__()
+        self.config = cfg
+        res = cfg.resolutions[::-1]                                   # [img_size, ..., 4]
+        self.from_rgb = EqualConv2d(cfg.channels, cfg.d_ch(res[0]), kernel=1)
+        self.blocks = nn.Sequential(*[DBlock(cfg.d_ch(a), cfg.d_ch(b)) for a, b in zip(res[:-1], res[1:])])
+        c4 = cfg.d_ch(4)
+        self.conv = EqualConv2d(c4 + 1, c4)                           # +1: minibatch std channel
+        self.fc = EqualLinear(c4 * 16, c4, act=True)
+        self.out = EqualLinear(c4, 1)
+
+    @staticmethod
+    def minibatch_std(x: torch.Tensor, group: int = 4) -> torch.Tensor:
+        """Append the mean std over groups of samples as a feature map (ProGAN): fights mode collapse."""
+        n, c, h, w = x.shape
+        g = min(group, n) if n % min(group, n) == 0 else 1
+        y = x.reshape(g, -1, c, h, w).var(0, unbiased=False).add(1e-8).sqrt().mean(dim=(1, 2, 3))  # (n/g,)
+        y = y.repeat(g)[:, None, None, None].expand(n, 1, h, w)
+        return torch.cat([x, y], 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """(N, C, S, S) -> (N,) logits."""
+        x = self.blocks(self.from_rgb(x))                              # (N, c4, 4, 4)
+        x = self.conv(self.minibatch_std(x))
+        return self.out(self.fc(x.flatten(1))).flatten()

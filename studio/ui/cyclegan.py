@@ -1,0 +1,164 @@
+"""CycleGAN tab: translate a picture from one domain to the other and back again."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import gradio as gr
+
+from .. import hub, inference
+from .common import explain, friendly, model_picker, refresh
+
+TITLE = "CycleGAN"
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets" / "cyclegan"
+
+EXPLANATION = r"""
+**What you see.** A CycleGAN has two generators: $G$ turns a picture of domain $A$ (summer) into domain $B$
+(winter), $F$ goes back. Upload a picture or pick an example, choose a direction, and you see the
+translation $G(a)$, the round trip $F(G(a))$ and where the round trip differs from the input (the heat map:
+dark = identical, yellow/white = lost on the way).
+
+**The objective** (Zhu, Park, Isola & Efros 2017). Nobody showed the model the *same* scene in summer and in
+winter: the training sets are unpaired. Two discriminators $D_B$ and $D_A$ only judge whether a picture looks
+like its domain, with the least-squares GAN loss, e.g. for $G$:
+$$\mathcal L_\text{GAN}(G, D_B) = \mathbb E_b[(D_B(b) - 1)^2] + \mathbb E_a[D_B(G(a))^2].$$
+That alone would let $G$ paint *any* winter scene. The **cycle-consistency loss** forces it to keep the
+content, because $F$ must be able to undo it:
+$$\mathcal L_\text{cyc} = \mathbb E_a\,\|F(G(a)) - a\|_1 + \mathbb E_b\,\|G(F(b)) - b\|_1,$$
+$$\mathcal L = \mathcal L_\text{GAN}(G, D_B) + \mathcal L_\text{GAN}(F, D_A) + \lambda\,\mathcal L_\text{cyc}
+ + \tfrac{\lambda}{2}\big(\mathbb E_b\|G(b) - b\|_1 + \mathbb E_a\|F(a) - a\|_1\big),\quad \lambda = 10.$$
+The last (identity) term keeps colours that are already right. The generators are ResNets (two strided
+convolutions down, residual blocks, two transposed convolutions up, instance norm); the discriminators are
+70×70 **PatchGANs**: they score every overlapping 70×70 patch, so they judge texture, not layout.
+
+**Official models.** Generator files of the authors' code (junyanz/pytorch-CycleGAN-and-pix2pix, e.g.
+`horse2zebra.pth`) load below. Each file holds one direction, so there is no way back and no cycle to show:
+load the opposite file (e.g. `zebra2horse.pth`) for the other direction.
+"""
+
+def picture_input(**kwargs) -> gr.Image:
+    """A gr.Image upload that hands the raw file to inference.load_picture, unopened.
+
+    gr.Image would open the file with PIL before our handler runs, so a corrupt file, a non-image
+    or a decompression bomb would fail inside Gradio with an unhelpful message. Here the handler
+    gets the path, and load_picture checks the size (before decoding) and the content and says
+    what is wrong. (An instance override, not a subclass: Gradio writes .pyi stubs for subclasses.)
+    """
+    image = gr.Image(type="filepath", image_mode=None, **kwargs)
+    gradio_preprocess = image.preprocess
+
+    def preprocess(payload):
+        if payload is not None and payload.path and not (payload.url or "").startswith("data:"):
+            return str(payload.path)
+        try:
+            return gradio_preprocess(payload)
+        except gr.Error:
+            raise
+        except Exception as e:
+            raise gr.Error(f"the upload is not a picture that can be read ({type(e).__name__}: {e})") from None
+
+    image.preprocess = preprocess
+    return image
+
+
+DIRECTION_LABELS = {"AtoB": "{a} → {b}", "BtoA": "{b} → {a}"}
+
+
+def _direction_choices(model: str) -> tuple[list[tuple[str, str]], list[str]]:
+    a, b, have = inference.cyclegan_domains(model)
+    return [(DIRECTION_LABELS[d].format(a=a, b=b), d) for d in ("AtoB", "BtoA") if d in have], have
+
+
+@friendly
+def translate(model, image, direction):
+    """/translate: (translated image, cycle-reconstructed image or None for a one-direction model)."""
+    return inference.translate(model, image, direction)
+
+
+@friendly
+def translate_all(model, image, direction):
+    v = inference.translate_views(model, image, direction)
+    return v["translated"], v["reconstructed"], v["heatmap"], str(v["note"])
+
+
+@friendly
+def directions_for(model, direction):
+    choices, have = _direction_choices(model)
+    return gr.Radio(choices=choices, value=direction if direction in have else have[0])
+
+
+@friendly
+def import_official(file):
+    """Load an official generator .pth with studio.load and keep it as a model of this studio."""
+    if file is None:
+        raise ValueError("no file: choose an official CycleGAN generator .pth file")
+    path = Path(file)
+    if path.suffix.lower() not in (".pth", ".pt"):
+        raise ValueError(f"{path.name}: expected a PyTorch .pth generator file such as horse2zebra.pth")
+    G = hub.load(path)                                # reads it with weights_only=True; clear errors if unfit
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", path.stem).strip("-.") or "official"
+    if any(name in names for names in hub.list_models().values()) and \
+            (hub.pretrained_dir() / name).is_dir():
+        name += "-official"                           # never shadow a bundled model
+    card = (f"# {name}\n\nImported from the official CycleGAN generator file `{path.name}` "
+            f"(junyanz/pytorch-CycleGAN-and-pix2pix): ResNet generator, ngf={G.config.ngf}, "
+            f"{G.config.n_blocks} residual blocks, direction {G.config.directions[0]} only.\n")
+    hub.save(G, hub.user_models_dir() / name, card=card)
+    a, b = G.config.domain_a, G.config.domain_b
+    msg = (f"Loaded **{path.name}**: {G.config.n_blocks} residual blocks, ngf={G.config.ngf}, "
+           f"translates {a} → {b} only (saved as model `{name}`).")
+    choices, have = _direction_choices(name)
+    return gr.Dropdown(choices=inference.cyclegan_models(), value=name), gr.Radio(choices=choices, value=have[0]), msg
+
+
+def examples() -> list[str]:
+    return [str(p) for p in sorted(ASSETS.glob("*.png"))]
+
+
+def build(demo: gr.Blocks) -> None:
+    choices = inference.cyclegan_models()
+    default = inference.DEFAULT_MODELS["cyclegan"]
+    pics = examples()
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=1, min_width=300):
+            model = model_picker(choices, default)
+            direction = gr.Radio([("summer → winter", "AtoB"), ("winter → summer", "BtoA")], value="AtoB",
+                                 label="Direction")
+            image = picture_input(value=pics[0] if pics else None,
+                             label="Your picture (any size)",
+                             sources=["upload", "clipboard"], height=300)
+            if pics:
+                gr.Examples([[p] for p in pics], inputs=[image], label="Examples (synthetic landscapes)",
+                            examples_per_page=12)
+            with gr.Accordion("Load an official CycleGAN generator (.pth)", open=False):
+                official = gr.File(label="e.g. horse2zebra.pth or latest_net_G.pth", file_types=[".pth", ".pt"],
+                                   type="filepath")
+                official_msg = gr.Markdown()
+        with gr.Column(scale=3):
+            with gr.Row():
+                translated = gr.Image(label="Translation G(x)", type="pil", format="png", interactive=False,
+                                      height=320, buttons=["download", "fullscreen"])
+                reconstructed = gr.Image(label="Round trip F(G(x))", type="pil", format="png", interactive=False,
+                                         height=320, buttons=["download", "fullscreen"])
+            with gr.Row():
+                heat = gr.Image(label="|x − F(G(x))| (dark = same, bright = lost)", type="pil", format="png",
+                                interactive=False, height=320)
+                note = gr.Markdown()
+    explain(EXPLANATION)
+
+    inputs = [model, image, direction]
+    outputs = [translated, reconstructed, heat, note]
+    gr.on([image.change, direction.change], translate_all, inputs, outputs, api_name="_translate_live",
+          api_visibility="private", trigger_mode="always_last")
+    model.change(directions_for, [model, direction], direction, api_name="_cyclegan_directions",
+                 api_visibility="private").then(translate_all, inputs, outputs, api_visibility="private")
+    official.upload(import_official, official, [model, direction, official_msg], api_name="_cyclegan_import",
+                    api_visibility="private").then(translate_all, inputs, outputs, api_visibility="private")
+
+    # Named API endpoint (api.md): (model, image, direction) -> (translated, reconstructed).
+    hidden = gr.Button(visible=False)
+    hidden.click(translate, inputs, [translated, reconstructed], api_name="translate")
+
+    demo.load(refresh(inference.cyclegan_models), model, model, api_visibility="private")
+    demo.load(translate_all, inputs, outputs, api_name="_translate_load", api_visibility="private")

@@ -1,0 +1,291 @@
+"""Training tab: launch a small training of any family and watch it live.
+
+The job runs in training.jobs.JobManager's background thread; this module only wires
+widgets. Every stream (the Start button's, a reloaded page's, an API client's) polls the
+job, so closing the browser does not stop training and any page reattaches to it.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import gradio as gr
+
+from training import jobs as J
+from training.datasets import DATASETS as NAMED_DATASETS
+from training.datasets.folder import EXTENSIONS, DatasetError
+from training.losses import LOSSES
+from training.steps import TRAINERS, get_trainer_class
+
+from .. import hub
+from .common import explain, friendly
+
+TITLE = "Train a GAN"
+
+EXPLANATION = r"""
+**What you see.** Every *sample interval* steps the generator draws the same fixed noise vectors, so the grid
+shows one set of images sharpening over time. The curves are the losses; $D(x)$ and $D(G(z))$ are the
+discriminator's average belief that real and generated images are real: at the game's equilibrium both sit near ½.
+
+**The objective** (Goodfellow et al. 2014): $\min_G \max_D\ \mathbb E_x[\log D(x)] + \mathbb E_z[\log(1-D(G(z)))]$.
+*Non-saturating*: G maximises $\log D(G(z))$ instead. *Hinge* (Lim & Ye 2017; Miyato et al. 2018):
+$L_D = \mathbb E[\max(0, 1-D(x))] + \mathbb E[\max(0, 1+D(G(z)))]$, $L_G = -\mathbb E[D(G(z))]$.
+*Least squares* (Mao et al. 2017): $L_D = \tfrac12\mathbb E[(D(x)-1)^2] + \tfrac12\mathbb E[D(G(z))^2]$.
+*WGAN-GP* (Gulrajani et al. 2017): a critic with $L_D = \mathbb E[D(G(z))] - \mathbb E[D(x)]
++ 10\,\mathbb E[(\lVert\nabla D(\hat x)\rVert_2 - 1)^2]$.
+
+**Two learning rates** (TTUR, Heusel et al. 2017) let D learn faster or slower than G.
+**Spectral norm** (Miyato et al. 2018) divides each D weight by its largest singular value, keeping D smooth.
+
+**Warnings.** If D's loss sits near 0, D wins outright and G gets no useful gradient. If the samples become
+far less different from each other than real images are (mean pairwise distance), G has *mode collapsed*.
+A NaN or exploding loss stops the job; the last good checkpoint is kept.
+"""
+
+LABELS = {"mnist": "MNIST digits (shipped 10k, or your downloaded 60k)", "landscapes": "Synthetic landscapes",
+          "faces": "Synthetic faces", "summer2winter": "Unpaired summer/winter landscapes"}
+DATASETS = [(LABELS.get(n, n), n) for n in NAMED_DATASETS] + [
+    ("MNIST: download the 60k training set", "mnist-download"), ("Your images (upload below)", "upload")]
+KNOWN = {v for _, v in DATASETS}
+
+
+def _streaming(fn):
+    """`friendly` for generators: expected failures become a message, the server stays up."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            yield from fn(*args, **kwargs)
+        except gr.Error:
+            raise
+        except (ValueError, FileNotFoundError, J.JobBusy) as e:
+            raise gr.Error(str(e), duration=10) from None
+        except Exception as e:
+            raise gr.Error(f"Something went wrong: {type(e).__name__}: {e}", duration=10) from None
+    return wrapper
+
+
+def family_defaults(family: str) -> dict:
+    d = dict(get_trainer_class(family).DEFAULTS)
+    d.setdefault("spectral_norm", False)
+    return d
+
+
+def dataset_choices(extra: str | None = None) -> list:
+    return DATASETS + ([(extra, extra)] if extra and extra not in KNOWN else [])
+
+
+@functools.lru_cache(maxsize=16)
+def _preview(dataset: str, img_size: int):
+    """Named sets and uploads (whose paths are unique per upload) are decoded once for their preview."""
+    return J.dataset_preview(dataset, img_size)
+
+
+def preview(family, dataset, upload):
+    """(grid of a few training images, description) for the chosen dataset; problems become the description."""
+    size = int(family_defaults(family).get("img_size") or 32)
+    try:
+        if dataset == "upload":
+            if not upload:
+                return None, "Upload a .zip or a folder of images below."
+            image, desc = _preview(upload, size)
+        else:
+            image, desc = _preview("mnist" if dataset == "mnist-download" else dataset, size)
+            if dataset == "mnist-download":
+                desc += " (preview; the 60k training split is downloaded when you press Start)"
+        return image, f"**Training data:** {LABELS.get(desc, desc)}"
+    except Exception as e:
+        return None, f"⚠ {dataset}: {e}"
+
+
+def prepare_upload(files, family):
+    """Uploaded zip or image files -> a validated dataset path (kept in the user's gr.State)."""
+    paths = [str(getattr(f, "name", f)) for f in (files if isinstance(files, list) else [files]) if f]
+    if not paths:
+        return None, gr.skip(), None, "Upload a .zip or a folder of images."
+    dest = None
+    if len(paths) == 1 and paths[0].lower().endswith(".zip"):
+        path = paths[0]
+    else:                                       # gradio stores each file apart: gather them in one folder
+        dest = J.uploads_dir() / f"upload-{uuid.uuid4().hex[:8]}"
+        dest.mkdir(parents=True)
+        for i, p in enumerate(x for x in paths if x.lower().endswith(EXTENSIONS)):
+            shutil.copyfile(p, dest / f"{i:05d}_{Path(p).name}")
+        path = str(dest)
+    try:
+        image, desc = _preview(path, int(family_defaults(family).get("img_size") or 32))   # validates it
+    except DatasetError as e:
+        if dest is not None:
+            shutil.rmtree(dest, ignore_errors=True)
+        return None, gr.skip(), None, f"⚠ {e}"
+    return path, "upload", image, f"**Training data:** {desc}"
+
+
+def build(demo: gr.Blocks, jobs: J.JobManager) -> None:
+    families = sorted(TRAINERS)
+    first = "dcgan" if "dcgan" in families else families[0]
+    d = family_defaults(first)
+    upload = gr.State(None)          # this user's validated upload (a zip or a folder path)
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=1, min_width=320):
+            family = gr.Dropdown(families, value=first, label="Family", info="picking one fills in its defaults")
+            dataset = gr.Dropdown(dataset_choices(d["dataset"]), value=d["dataset"], label="Dataset",
+                                  allow_custom_value=True)
+            with gr.Accordion("Your images", open=False):
+                up_files = gr.File(label="A .zip, or several images", file_count="multiple",
+                                   file_types=[".zip", "image"], type="filepath")
+                up_dir = gr.File(label="…or a folder", file_count="directory", type="filepath")
+            with gr.Row():
+                steps = gr.Number(d["steps"], label="Steps", precision=0, minimum=1)
+                batch_size = gr.Number(d["batch_size"], label="Batch size", precision=0, minimum=1)
+            with gr.Row():
+                lr_g = gr.Number(d["lr_g"], label="lr G", step=1e-5, minimum=0)
+                lr_d = gr.Number(d["lr_d"], label="lr D", step=1e-5, minimum=0, info="TTUR: may differ from G's")
+            loss = gr.Radio(list(LOSSES), value=d["loss"], label="Loss")
+            spectral_norm = gr.Checkbox(d["spectral_norm"], label="Spectral norm on D")
+            with gr.Row():
+                seed = gr.Number(0, label="Seed", precision=0, minimum=0)
+                sample_every = gr.Number(d["sample_every"], label="Sample every N steps", precision=0, minimum=1)
+            with gr.Row():
+                run_name = gr.Textbox(label="Run name", placeholder="automatic", scale=2,
+                                      info="also the saved model's name")
+                resume = gr.Checkbox(False, label="Resume its checkpoint", scale=1)
+            with gr.Row():
+                start = gr.Button("▶ Start", variant="primary")
+                pause = gr.Button("⏸ Pause")
+                cont = gr.Button("⏵ Resume")
+                stop = gr.Button("⏹ Stop", variant="stop")
+                watch = gr.Button("⟳ Watch", min_width=60)
+            data_image = gr.Image(label="Data preview", type="pil", interactive=False, height=180)
+            data_desc = gr.Markdown()
+        with gr.Column(scale=2):
+            progress = gr.HTML()
+            warnings = gr.Markdown()
+            samples = gr.Image(label="Samples from fixed noise", type="filepath", format="png", interactive=False,
+                               height=440)
+            with gr.Row():
+                loss_plot = gr.LinePlot(x="step", y="value", color="term", label="Losses", height=260)
+                prob_plot = gr.LinePlot(x="step", y="value", color="term", label="D(x) vs D(G(z))", height=260,
+                                        y_lim=[0, 1])
+            status = gr.Textbox(label="Status", lines=5, interactive=False)
+            with gr.Row():
+                push_name = gr.Textbox(label="Trained model", interactive=True, scale=2)
+                repo = gr.Textbox(label="Hugging Face repo id", placeholder="you/model (default: your name/model)",
+                                  scale=2)
+                push = gr.Button("Push to the Hub", scale=1)
+    explain(EXPLANATION)
+    lr = gr.Number(2e-4, visible=False)      # the API's single learning rate
+
+    def ui_frames(job):
+        shown = None
+        for view in jobs.watch(job):                 # polls the job: training never waits for this page
+            png = job.samples_file()
+            yield (png if png != shown else gr.skip(), J.curves(view), J.curves(view, probabilities=True),
+                   J.progress_html(view), _warnings(view), J.status_text(view), view.model or gr.skip())
+            shown = png
+
+    def _warnings(view):
+        return "\n\n".join(f"⚠️ **{w}**" for w in view.warnings)
+
+    def _launch(family, dataset, upload, steps, batch_size, lr_g, lr_d, loss, sample_every, seed,
+                spectral_norm=None, run_name="", resume=False):
+        if dataset == "upload":
+            if not upload:
+                raise ValueError("Upload a .zip or a folder of images first (Your images).")
+            dataset = upload
+        name, kwargs = J.dataset_source(dataset)
+        spec = J.make_spec(family, name, steps, batch_size, lr_g, lr_d, loss, sample_every, seed, spectral_norm)
+        return jobs.start(spec, name=run_name or None, resume=bool(resume), **kwargs)
+
+    @_streaming
+    def start_ui(family, dataset, upload, steps, batch_size, lr_g, lr_d, loss, spectral_norm, seed,
+                 sample_every, run_name, resume):
+        yield from ui_frames(_launch(family, dataset, upload, steps, batch_size, lr_g, lr_d, loss,
+                                     sample_every, seed, spectral_norm, run_name, resume))
+
+    @_streaming
+    def train_start(family, dataset, steps, batch_size, lr, loss, sample_every, seed):
+        job = _launch(family, dataset, None, steps, batch_size, lr, lr, loss, sample_every, seed)
+        for view in jobs.watch(job):
+            yield job.samples_file(), J.curves(view), J.status_text(view)
+
+    def reattach():
+        if jobs.current is None:
+            yield None, None, None, "", "", jobs.status(), gr.skip()
+        else:
+            yield from ui_frames(jobs.current)
+
+    def train_stop():
+        return jobs.stop()
+
+    def train_status():
+        return jobs.status()
+
+    @friendly
+    def push_model(model, repo_id):
+        return push_to_hub(model, repo_id)
+
+    def fill(family):
+        d = family_defaults(family)
+        return (gr.Dropdown(choices=dataset_choices(d["dataset"]), value=d["dataset"]), d["steps"],
+                d["batch_size"], d["lr_g"], d["lr_d"], d["loss"], d["sample_every"], d["spectral_norm"])
+
+    ui_out = [samples, loss_plot, prob_plot, progress, warnings, status, push_name]
+    start.click(start_ui, [family, dataset, upload, steps, batch_size, lr_g, lr_d, loss, spectral_norm, seed,
+                           sample_every, run_name, resume], ui_out, api_name="_train_start_ui",
+                api_visibility="private", concurrency_limit=None, show_progress="minimal")
+    pause.click(jobs.pause, None, status, api_name="_train_pause", api_visibility="private", concurrency_limit=None)
+    cont.click(jobs.resume, None, status, api_name="_train_resume", api_visibility="private",
+               concurrency_limit=None)
+    stop.click(train_stop, None, status, api_name="_train_stop_ui", api_visibility="private",
+               concurrency_limit=None)
+    push.click(push_model, [push_name, repo], status, api_name="_train_push", api_visibility="private")
+    family.change(fill, family, [dataset, steps, batch_size, lr_g, lr_d, loss, sample_every, spectral_norm],
+                  api_name="_train_defaults", api_visibility="private")
+    dataset.change(preview, [family, dataset, upload], [data_image, data_desc], api_name="_train_preview",
+                   api_visibility="private", trigger_mode="always_last")
+    for widget, api in ((up_files, "_train_upload_files"), (up_dir, "_train_upload_dir")):
+        widget.upload(prepare_upload, [widget, family], [upload, dataset, data_image, data_desc],
+                      api_name=api, api_visibility="private")
+
+    # Named API endpoints (api.md)
+    hidden = gr.Button(visible=False)
+    hidden.click(train_start, [family, dataset, steps, batch_size, lr, loss, sample_every, seed],
+                 [samples, loss_plot, status], api_name="train_start", concurrency_limit=None)
+    hidden_stop, hidden_status = gr.Button(visible=False), gr.Button(visible=False)
+    hidden_stop.click(train_stop, None, status, api_name="train_stop", concurrency_limit=None)
+    hidden_status.click(train_status, None, status, api_name="train_status", concurrency_limit=None)
+
+    demo.load(reattach, None, ui_out, api_name="_train_reattach", api_visibility="private",
+              concurrency_limit=None, show_progress="hidden")
+    watch.click(reattach, None, ui_out, api_name="_train_watch", api_visibility="private",
+                concurrency_limit=None, show_progress="hidden")   # a job started elsewhere (API, another page)
+    demo.load(preview, [family, dataset, upload], [data_image, data_desc], api_name="_train_preview_load",
+              api_visibility="private")
+
+
+def push_to_hub(model: str, repo_id: str = "") -> str:
+    """Upload a trained model folder to the Hugging Face Hub; every failure is a sentence a user can act on."""
+    if not model:
+        raise ValueError("Train a model first: its name appears here when the job ends.")
+    folder = hub.user_models_dir() / model
+    if not (folder / hub.CONFIG_NAME).is_file():
+        raise ValueError(f"no trained model called {model!r} in {hub.user_models_dir()}")
+    if os.environ.get("HF_HUB_OFFLINE", "0").lower() in ("1", "true", "yes"):
+        raise ValueError("The studio runs offline (HF_HUB_OFFLINE is set): cannot push to the Hugging Face Hub.")
+    import huggingface_hub
+
+    token = huggingface_hub.get_token()
+    if not token:
+        raise ValueError("Not logged in to Hugging Face: run `hf auth login` (or set HF_TOKEN) where the studio "
+                         "runs, then press Push again.")
+    try:
+        if not repo_id:
+            repo_id = f"{huggingface_hub.whoami(token)['name']}/{model}"
+        url = hub.push(folder, repo_id, token=token)
+    except Exception as e:
+        raise ValueError(f"Could not push to {repo_id or 'the Hub'} (offline, or no permission?): "
+                         f"{type(e).__name__}: {e}") from None
+    return f"Pushed {model} to {url}"

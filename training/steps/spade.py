@@ -1,0 +1,118 @@
+"""SPADE (GauGAN) step: hinge GAN loss on a 2-scale PatchGAN, feature matching, VAE style encoder.
+
+Per step (Park et al. 2019, Sec. 3 and appendix):
+  style     mu, logvar = E(x); z = mu + sigma * eps
+  fake      G(m, z) for the real pair (x, m)
+  D         hinge: relu(1 - D(x, m)) + relu(1 + D(G(m, z), m)), averaged over the scales
+  G         -D(G(m, z), m) + 10 * feature matching + 0.05 * KL(q(z|x) || N(0, I)) + l1_weight * |G(m, z) - x|
+
+The paper's fourth term is a VGG perceptual loss; no pretrained VGG is available offline,
+so a pixel L1 reconstruction term (pix2pix's) stands in for it. The same trainer trains the
+baseline (config arch="pix2pix"): same encoder, discriminator, losses and budget.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from studio.models.layers import one_hot_labels
+from studio.models.spade import Discriminator, Generator, SPADEConfig
+
+from .. import losses as L
+from .base import GANTrainer, adam
+
+
+class SPADETrainer(GANTrainer):
+    loss_names = ("G", "D", "GAN", "FM", "KL", "L1")
+    DEFAULTS = dict(dataset="landscapes", steps=2000, batch_size=4, lr_g=2e-4, lr_d=2e-4, loss="hinge",
+                    sample_every=100, img_size=64, spectral_norm=True)
+
+    def __init__(self, cfg: SPADEConfig, loss: str = "hinge", lr_g: float = 2e-4, lr_d: float = 2e-4,
+                 fm_weight: float = 10.0, kl_weight: float = 0.05, l1_weight: float = 10.0,
+                 n_samples: int = 8, sample_seed: int = 1234):
+        self.cfg, self.loss = cfg, L.check_loss(loss)
+        self.fm_weight, self.kl_weight, self.l1_weight = fm_weight, kl_weight, l1_weight
+        self.nets = {"G": Generator(cfg), "D": Discriminator(cfg)}
+        self.optimizers = {"G": adam(self.nets["G"].parameters(), lr_g),
+                           "D": adam(self.nets["D"].parameters(), lr_d)}
+        self.n_samples = n_samples
+        self.fixed_z = torch.randn(n_samples, cfg.z_dim, generator=torch.Generator().manual_seed(sample_seed))
+        self.fixed: dict | None = None          # the first batch's first pairs, for sample grids
+
+    def step(self, batch: dict) -> dict[str, float]:
+        G, D = self.nets["G"], self.nets["D"]
+        real, label = batch["image"], batch["label"]                   # (N, 3, S, S), (N, S, S)
+        if self.fixed is None or len(self.fixed["label"]) < self.n_samples:    # gather n_samples pairs
+            old = self.fixed or {"image": real[:0], "label": label[:0]}
+            k = self.n_samples - len(old["label"])
+            self.fixed = {"image": torch.cat([old["image"], real[:k]]), "label": torch.cat([old["label"], label[:k]])}
+        seg = one_hot_labels(label, self.cfg.num_classes)               # (N, K, S, S)
+        mu, logvar = G.encode(real)
+        z = mu + torch.randn_like(mu) * (0.5 * logvar).exp()            # reparameterisation
+        fake = G(seg, z)
+
+        # Discriminator: hinge on every scale's patch logits.
+        d_fake, d_real = D(fake.detach(), seg), D(real, seg)
+        loss_d = sum(L.d_loss(self.loss, r[-1], f[-1]) for r, f in zip(d_real, d_fake)) / len(d_real)
+        self.optimizers["D"].zero_grad(set_to_none=True)
+        loss_d.backward()
+        self.optimizers["D"].step()
+
+        # Generator (and encoder).
+        d_fake = D(fake, seg)
+        with torch.no_grad():
+            d_real = D(real, seg)
+        gan = sum(L.g_loss(self.loss, f[-1]) for f in d_fake) / len(d_fake)
+        fm = sum(L.feature_matching_loss(f[:-1], r[:-1]) for f, r in zip(d_fake, d_real)) / len(d_fake)
+        kl = L.kl_loss(mu, logvar)
+        l1 = F.l1_loss(fake, real)
+        loss_g = gan + self.fm_weight * fm + self.kl_weight * kl + self.l1_weight * l1
+        self.optimizers["G"].zero_grad(set_to_none=True)
+        loss_g.backward()
+        self.optimizers["G"].step()
+        return {"G": loss_g.item(), "D": loss_d.item(), "GAN": gan.item(), "FM": fm.item(), "KL": kl.item(),
+                "L1": l1.item()}
+
+    def sample_fn(self, G) -> torch.Tensor:
+        """Three rows: the label maps, G(label map, fixed random z), the real images."""
+        if self.fixed is None:
+            return torch.zeros(1, 3, self.cfg.img_size, self.cfg.img_size)
+        label, real = self.fixed["label"], self.fixed["image"]
+        fake = G(label, self.fixed_z[:len(label)])
+        return torch.cat([G.colorize(label), fake, real])
+
+    def export(self):
+        """The generator (with its encoder), plus style presets when it was trained on the landscapes."""
+        G = self.generator()
+        presets = style_presets(G)
+        if presets:
+            G.config.preset_names = list(presets)
+            G.config.preset_codes = [[round(float(v), 5) for v in c] for c in presets.values()]
+        return G
+
+
+PRESETS = {"day": ("day", "summer"), "sunset": ("sunset", "summer"), "night": ("night", "summer"),
+           "winter": ("day", "winter")}
+
+
+@torch.no_grad()
+def style_presets(G, n: int = 24, seed: int = 777) -> dict[str, list[float]]:
+    """Preset name -> the mean encoder code of n synthetic landscapes of that style ({} if G's classes
+    are not the landscapes'). Seeds come from a range the training set does not use."""
+    from ..datasets import landscapes as ls
+
+    if list(G.config.classes) != list(ls.CLASSES):
+        return {}
+    was = G.training
+    G.eval()
+    out = {}
+    try:
+        for name, (time, season) in PRESETS.items():
+            imgs = [ls.make_landscape(ls.sample_seed(seed, i), G.config.img_size, time, season)[1] for i in range(n)]
+            x = torch.from_numpy(np.stack(imgs)).permute(0, 3, 1, 2).float() / 127.5 - 1
+            mu, _ = G.encode(x)
+            out[name] = mu.mean(0).tolist()
+    finally:
+        G.train(was)
+    return out
