@@ -2,9 +2,10 @@
 
     python bench/train_streaming.py [--steps 400] [--batch-size 32] [--sample-every 20] [--threads 1] [--repeats 3]
 
-Runs the same dcgan/MNIST job (same spec, seed and torch threads) two ways, `--repeats`
-times in ABBA order so that drift in the machine's load hits both alike:
+Runs the same dcgan/MNIST job (same spec, seed and torch threads) three ways, `--repeats`
+times in rotating order so that drift in the machine's load hits all alike:
   headless  training.loop.fit() called directly in this process, no UI
+  unwatched the studio's JobManager thread (as /train_start runs it), with no client attached
   streamed  the live studio (build_app, in this process) started through /train_start by a
             gradio_client consumer in a separate process (as a browser would be), which
             receives every update (samples image, loss curves, status) until the job ends
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -75,6 +77,15 @@ def headless(args) -> tuple[float, str]:
                                f"{IDLE[-1]:.3f} CPU s/s")
 
 
+def unwatched(args, jobs) -> tuple[float, str]:
+    """The studio's own job thread (JobManager), with nobody watching."""
+    job = jobs.start(spec_for(args))
+    job.thread.join()
+    view = job.view()
+    assert view.state == "done", view.message
+    return view.train_steps_per_s, f"training CPU {1000 * job.cpu_s['train'] / view.step:.1f} ms/step; no client"
+
+
 def streamed(args, url: str, jobs) -> tuple[float, str]:
     cmd = [sys.executable, "-c", CONSUMER, url, str(args.steps), str(args.batch_size), str(args.lr),
            str(args.sample_every)]
@@ -103,7 +114,7 @@ def main() -> None:
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--lr", type=float, default=2e-4)
     p.add_argument("--sample-every", type=int, default=20)
-    p.add_argument("--threads", type=int, default=1, help="torch threads, the same for both")
+    p.add_argument("--threads", type=int, default=1, help="torch threads, the same for all")
     p.add_argument("--repeats", type=int, default=3)
     args = p.parse_args()
     os.environ["GAN_STUDIO_HOME"] = tempfile.mkdtemp(prefix="bench-studio-")
@@ -118,26 +129,34 @@ def main() -> None:
     jobs = JobManager()
     demo = build_app(jobs)
     demo.queue()
-    _, url, _ = demo.launch(prevent_thread_lock=True, quiet=True)
+    with socket.socket() as sock:                 # a free port: nobody else's client should land here
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    _, url, _ = demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
     print(f"dcgan on MNIST, {args.steps} steps, batch {args.batch_size}, samples every {args.sample_every} steps, "
           f"torch threads {args.threads}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
-    rates = {"headless": [], "streamed": []}
+    modes = ("headless", "unwatched", "streamed")
+    rates: dict[str, list[float]] = {m: [] for m in modes}
     try:
         for r in range(args.repeats):
-            for mode in ("headless", "streamed")[::1 if r % 2 == 0 else -1]:      # HS SH HS ...: drift hits both
+            for mode in modes[r % 3:] + modes[:r % 3]:          # rotate the order: drift hits all alike
                 if mode == "headless":
                     rate, note = headless(args)
+                elif mode == "unwatched":
+                    rate, note = unwatched(args, jobs)
                 else:
                     rate, note = streamed(args, url, jobs)
                 rates[mode].append(rate)
-                print(f"run {r + 1}: {mode:8s} {rate:6.2f} steps/s ({note}; load average "
+                print(f"run {r + 1}: {mode:9s} {rate:6.2f} steps/s ({note}; load average "
                       f"{os.getloadavg()[0]:.1f})", flush=True)
     finally:
         demo.close()
-    h, s = statistics.median(rates["headless"]), statistics.median(rates["streamed"])
-    pairs = [b / a for a, b in zip(rates["headless"], rates["streamed"])]
-    print(f"median headless {h:.2f} steps/s, streamed {s:.2f} steps/s, ratio streamed/headless {s / h:.3f} "
-          f"(per-pair ratios {', '.join(f'{x:.3f}' for x in pairs)}); overhead {100 * (1 - s / h):.1f}%")
+    med = {m: statistics.median(v) for m, v in rates.items()}
+    print("median steps/s: " + ", ".join(f"{m} {v:.2f}" for m, v in med.items()))
+    for base in ("headless", "unwatched"):
+        pairs = [b / a for a, b in zip(rates[base], rates["streamed"])]
+        print(f"streamed/{base}: {med['streamed'] / med[base]:.3f} (per-run {', '.join(f'{x:.3f}' for x in pairs)})"
+              f"; overhead {100 * (1 - med['streamed'] / med[base]):.1f}%")
     print(f"streaming CPU (studio above idle + client) = {100 * statistics.median(CPU_SHARE):.1f}% of the training "
           f"thread's CPU (median): the most it can slow training on a saturated CPU, ~0 with a core to spare")
 

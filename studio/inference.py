@@ -64,7 +64,7 @@ CACHE = ModelCache()
 def get_model(name: str, family: str | None = None) -> nn.Module:
     model = CACHE.get(name or DEFAULT_MODELS.get(family or "", ""))
     if family and getattr(model, "family", None) != family:
-        raise hub.ModelLoadError(f"{name!r} is a {getattr(model, 'family', '?')} model, this demo needs a {family} model")
+        raise hub.ModelLoadError(f"{name!r} is a model of the {getattr(model, 'family', '?')} family; this demo needs one of the {family} family")
     return model
 
 

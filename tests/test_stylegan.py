@@ -220,6 +220,7 @@ class _SignGenerator(torch.nn.Module):
     def __init__(self, swap: bool = False):
         super().__init__()
         self.config, self.z_dim, self.swap = StyleGANConfig(img_size=32), 4, swap
+        self.num_ws = self.config.num_ws
 
     def map(self, z, psi=1.0):
         return z[:, None].repeat(1, self.config.num_ws, 1)

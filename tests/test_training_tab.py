@@ -97,3 +97,26 @@ def test_bad_dataset_is_a_clear_error(client, dataset, message):
 
 def test_stop_with_nothing_running(client):
     assert "No training job is running" in client.predict(api_name="/train_stop")
+
+
+def test_push_to_hub_explains_why_it_cannot(monkeypatch, tmp_path):
+    import huggingface_hub
+
+    from studio import hub
+    from studio.ui.training import push_to_hub
+
+    monkeypatch.setattr(hub, "user_models_dir", lambda: tmp_path)
+    with pytest.raises(ValueError, match="Train a model first"):
+        push_to_hub("", "")
+    with pytest.raises(ValueError, match="no trained model called 'nope'"):
+        push_to_hub("nope", "")
+    folder = tmp_path / "push-me"
+    folder.mkdir()
+    (folder / hub.CONFIG_NAME).write_text("{}")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(ValueError, match="offline"):
+        push_to_hub("push-me", "")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "0")
+    monkeypatch.setattr(huggingface_hub, "get_token", lambda: None)
+    with pytest.raises(ValueError, match="Not logged in"):
+        push_to_hub("push-me", "me/push-me")

@@ -31,7 +31,8 @@ def main() -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=args.chromium, headless=True, args=flags)
         page = browser.new_page(viewport={"width": args.width, "height": args.height})
-        page.goto(args.url, wait_until="networkidle")
+        page.goto(args.url, wait_until="load", timeout=120_000)
+        page.get_by_role("tab", name=args.tab).wait_for(timeout=120_000)
         page.get_by_role("tab", name=args.tab).click()
         time.sleep(args.wait)
         for text in args.click:

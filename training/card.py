@@ -27,7 +27,7 @@ def model_card(*, name: str, family: str, paper: str, dataset: str, command: str
     lines = [
         f"# {name}",
         "",
-        f"A `{family}` generator for GAN Studio ({paper}), trained on {dataset}.",
+        f"A generator of the `{family}` family for GAN Studio ({paper}), trained on {dataset}.",
         "",
         "![samples](samples.png)",
         "",

@@ -1,8 +1,8 @@
 """Training jobs for the studio: one at a time, in a background thread, watched by any number of UIs.
 
-    idle ──start──> running <──pause/resume──> paused
-                       │                          │
-                       └──> done | stopped | failed <┘
+    idle ──start──> running <──pause / resume──> paused
+                       │                             │
+                       └──> done | stopped | failed <─┘
 
 A Job runs training.loop.fit() in its own thread and records what fit() reports: the
 latest samples, a bounded loss history, speed, and the warnings a teacher would point
@@ -105,8 +105,7 @@ def dataset_source(dataset: str) -> tuple[str, dict]:
             except Exception as e:
                 raise ValueError(f"could not download the 60k MNIST training set into {root} (offline?): "
                                  f"{type(e).__name__}: {' '.join(str(e).split())[:200]}. The shipped 10k "
-                                 "digits work offline: choose "
-                                 "'mnist'.") from None
+                                 "digits work offline: choose 'mnist'.") from None
         return "mnist", {"root": root}
     p = Path(dataset).expanduser()
     if dataset and p.exists():

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
+import torch
+
 from studio.registry import get_family
 
 from .datasets import make_dataset
@@ -56,6 +58,7 @@ def build_run(spec: RunSpec, **dataset_kwargs):
     if hasattr(dataset, "config_fields"):          # e.g. class names and palette of a labelled dataset
         overrides.update({k: v for k, v in dataset.config_fields().items() if k in cfg_fields})
     cfg = family.config(**overrides)
+    torch.manual_seed(spec.seed)                    # the same --seed gives the same initial weights
     trainer = get_trainer_class(spec.family)(cfg, loss=spec.loss, lr_g=spec.lr_g, lr_d=spec.lr_d)
     if hasattr(trainer, "set_total_steps"):      # e.g. CycleGAN's linear learning-rate decay
         trainer.set_total_steps(spec.steps)

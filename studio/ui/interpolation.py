@@ -44,10 +44,10 @@ def build(demo: gr.Blocks) -> None:
         with gr.Column(scale=1, min_width=300):
             model = model_picker(choices, inference.DEFAULT_MODELS["dcgan"])
             with gr.Row():
-                seed_a = gr.Number(1, label="Seed A", precision=0, minimum=0, scale=3)
+                seed_a = gr.Number(19, label="Seed A", precision=0, minimum=0, scale=3)
                 rand_a = gr.Button("🎲 random", scale=1, min_width=60)
             with gr.Row():
-                seed_b = gr.Number(2, label="Seed B", precision=0, minimum=0, scale=3)
+                seed_b = gr.Number(4, label="Seed B", precision=0, minimum=0, scale=3)
                 rand_b = gr.Button("🎲 random", scale=1, min_width=60)
             steps = gr.Slider(2, 32, 10, step=1, label="Steps (frames)")
             method = gr.Radio(["slerp", "lerp"], value="slerp", label="Path",

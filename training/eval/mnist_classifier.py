@@ -3,7 +3,7 @@
 Trained on the MNIST split this machine has (the 10k digits), with a fixed held-out part
 whose accuracy is reported, so "the categorical code matches the digit 93% of the time"
 rests on a classifier whose own error is known. Its weights ship under
-pretrained/_eval/mnist-classifier/ (model.safetensors + metrics.json, ~0.3 MB):
+pretrained/_eval/mnist-classifier/ (model.safetensors + metrics.json, ~0.6 MB):
 
     python -m training.eval.mnist_classifier --out pretrained/_eval/mnist-classifier --threads 1
 """
