@@ -19,12 +19,11 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from safetensors.torch import load_file, save_file
 from torch import nn
 
-REPO = Path(__file__).resolve().parents[2]
+from .aux_models import METRICS, REPO, WEIGHTS, load_aux, rel, save_aux  # noqa: F401 (re-exported)
+
 DEFAULT_DIR = REPO / "pretrained" / "_eval" / "face-attrs"
-WEIGHTS, METRICS = "model.safetensors", "metrics.json"
 SEED_BASE = 900_000_000          # face seeds used here; far from FaceDataset's seed * 1_000_003 + i
 HUE_BINS = 6
 BALD = 0                         # index of "bald" in faces.HAIR_STYLES
@@ -127,30 +126,16 @@ def train(out: Path = DEFAULT_DIR, size: int = 32, n_train: int = 8000, n_heldou
         log(f"epoch {epoch + 1}/{epochs}: loss {loss.item():.3f}, held-out {accuracies(model, x_ho, y_ho)}")
     metrics = {"heldout_accuracy": accuracies(model, x_ho, y_ho), "n_train": n_train, "n_heldout": n_heldout,
                "img_size": size, "epochs": epochs, "seed": seed, "wall_s": round(time.perf_counter() - t0, 1),
-               "command": f"python -m training.eval.face_attrs --out {_rel(out)} --size {size} "
+               "command": f"python -m training.eval.face_attrs --out {rel(out)} --size {size} "
                           f"--n-train {n_train} --epochs {epochs} --seed {seed}"}
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(out / WEIGHTS))
-    (out / METRICS).write_text(json.dumps(metrics, indent=2) + "\n")
+    save_aux(model, out, metrics)
     return metrics
 
-
-def _rel(path: Path) -> str:
-    path = Path(path).resolve()
-    return str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
 
 
 def load(folder: str | Path = DEFAULT_DIR) -> tuple[FaceAttrNet, dict]:
     """-> (classifier in eval mode, its metrics.json)."""
-    folder = Path(folder)
-    if not (folder / WEIGHTS).is_file():
-        raise FileNotFoundError(f"no face attribute classifier in {folder}: train it with "
-                                f"`python -m training.eval.face_attrs --out {folder}`")
-    model = FaceAttrNet()
-    model.load_state_dict(load_file(str(folder / WEIGHTS)), strict=True)
-    metrics = json.loads((folder / METRICS).read_text()) if (folder / METRICS).is_file() else {}
-    return model.eval().requires_grad_(False), metrics
+    return load_aux(FaceAttrNet(), folder, "face attribute classifier", "training.eval.face_attrs")
 
 
 def main(argv: list[str] | None = None) -> int:

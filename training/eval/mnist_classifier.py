@@ -17,12 +17,11 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
-from safetensors.torch import load_file, save_file
 from torch import nn
 
-REPO = Path(__file__).resolve().parents[2]
+from .aux_models import METRICS, REPO, WEIGHTS, load_aux, rel, save_aux  # noqa: F401 (re-exported)
+
 DEFAULT_DIR = REPO / "pretrained" / "_eval" / "mnist-classifier"
-WEIGHTS, METRICS = "model.safetensors", "metrics.json"
 
 
 class DigitClassifier(nn.Module):
@@ -94,29 +93,15 @@ def train(out: Path = DEFAULT_DIR, epochs: int = 6, heldout: int = 2000, batch_s
     metrics = {"heldout_accuracy": round(accuracy(model, x_ho, y_ho), 4), "n_train": len(y_tr),
                "n_heldout": len(y_ho), "epochs": epochs, "seed": seed, "data": data.description,
                "wall_s": round(time.perf_counter() - t0, 1),
-               "command": f"python -m training.eval.mnist_classifier --out {_rel(out)} --epochs {epochs} --seed {seed}"}
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(out / WEIGHTS))
-    (out / METRICS).write_text(json.dumps(metrics, indent=2) + "\n")
+               "command": f"python -m training.eval.mnist_classifier --out {rel(out)} --epochs {epochs} --seed {seed}"}
+    save_aux(model, out, metrics)
     return metrics
 
-
-def _rel(path: Path) -> str:
-    path = Path(path).resolve()
-    return str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
 
 
 def load(folder: str | Path = DEFAULT_DIR) -> tuple[DigitClassifier, dict]:
     """-> (classifier in eval mode, its metrics.json)."""
-    folder = Path(folder)
-    if not (folder / WEIGHTS).is_file():
-        raise FileNotFoundError(f"no digit classifier in {folder}: train it with "
-                                f"`python -m training.eval.mnist_classifier --out {folder}`")
-    model = DigitClassifier()
-    model.load_state_dict(load_file(str(folder / WEIGHTS)), strict=True)
-    metrics = json.loads((folder / METRICS).read_text()) if (folder / METRICS).is_file() else {}
-    return model.eval().requires_grad_(False), metrics
+    return load_aux(DigitClassifier(), folder, "digit classifier", "training.eval.mnist_classifier")
 
 
 def main(argv: list[str] | None = None) -> int:
