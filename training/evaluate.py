@@ -32,3 +32,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no evaluation for family {family!r}", file=sys.stderr)
         return 2
     return importlib.import_module(EVALUATORS[family]).main(model, argv[1:]) or 0
+
+
+def parse_eval_args(p, argv: list[str] | None):
+    """The options every family's evaluation shares (--json, --card, --threads); applies --threads."""
+    p.add_argument("--json", help="also write the metrics to this JSON file")
+    p.add_argument("--card", action="store_true", help="write the results into the model's README.md")
+    p.add_argument("--threads", type=int, help="torch CPU threads")
+    args = p.parse_args(argv or [])
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
+    return args

@@ -30,6 +30,7 @@ from studio import hub
 
 from ..datasets.landscapes import make_landscape
 from ..datasets.unpaired import SEED_EVAL
+from ..evaluate import parse_eval_args
 
 CLASSIFIER_DIR = Path(__file__).resolve().parents[2] / "pretrained" / "_eval" / "season-classifier"
 CLF_SIZE = 64
@@ -223,17 +224,12 @@ def main(model: str, argv: list[str]) -> int:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--n", type=int, default=200, help="held-out pictures per direction")
     p.add_argument("--hires", type=int, default=24, help="pictures per direction at 4x the size (0: skip)")
-    p.add_argument("--json", help="also write the metrics to this JSON file")
-    p.add_argument("--update-card", action="store_true", help="write the metrics into the model's README.md")
-    p.add_argument("--threads", type=int)
-    args = p.parse_args(argv)
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    args = parse_eval_args(p, argv)
     metrics = evaluate(model, n=args.n, n_hires=args.hires)
     for k, v in metrics.items():
         print(f"{k}: {v}")
     if args.json:
         Path(args.json).write_text(json.dumps(metrics, indent=2) + "\n")
-    if args.update_card:
+    if args.card:
         print(f"updated {update_card(model, metrics)}")
     return 0

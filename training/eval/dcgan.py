@@ -14,6 +14,8 @@ import torch
 
 from studio import hub
 
+from ..evaluate import parse_eval_args
+
 from . import mnist_classifier
 
 
@@ -39,8 +41,7 @@ def main(model: str, argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="gan-studio eval MODEL")
     p.add_argument("--n", type=int, default=2000)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--json", help="also write the metrics here")
-    args = p.parse_args(argv or [])
+    args = parse_eval_args(p, argv)
     metrics = evaluate(model, args.n, args.seed)
     for k, v in metrics.items():
         print(f"{k}: {v}")

@@ -34,6 +34,7 @@ from studio import hub
 from studio.models.infogan import Generator
 
 from . import mnist_classifier
+from ..evaluate import parse_eval_args
 
 BEGIN, END = "<!-- infogan-eval:begin -->", "<!-- infogan-eval:end -->"
 
@@ -223,12 +224,7 @@ def main(model: str, argv: list[str]) -> int:
     p.add_argument("--values", type=int, default=9, help="code values per sweep, evenly in [-1, 1]")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--classifier", default=str(mnist_classifier.DEFAULT_DIR), help="digit classifier folder")
-    p.add_argument("--json", help="also write the metrics here")
-    p.add_argument("--card", action="store_true", help="write metrics and code grids into the model's README.md")
-    p.add_argument("--threads", type=int)
-    args = p.parse_args(argv)
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    args = parse_eval_args(p, argv)
     result = evaluate(model, n=args.n, m=args.m, values=args.values, seed=args.seed, classifier_dir=args.classifier)
     for a, b in summary_rows(result):
         print(f"{a}: {b}")

@@ -19,6 +19,7 @@ import time
 import torch
 
 from . import segmenter as S
+from ..evaluate import parse_eval_args
 
 EVAL_SEED, EVAL_OFFSET = 99, 20_000    # LandscapeDataset(seed=99) items 20000.. : unseen by SPADE (seed 0) and
                                        # by the segmenter (seed 11 train, seed 99 items 10000.. test)
@@ -49,12 +50,7 @@ def main(model: str, argv: list[str]) -> int:
     p.add_argument("--baseline", help="a second spade-family model to compare (e.g. the pix2pix baseline)")
     p.add_argument("--n", type=int, default=300, help="held-out label maps")
     p.add_argument("--segmenter", default=str(S.DEFAULT_DIR), help="segmenter folder (trained and saved if absent)")
-    p.add_argument("--json", help="also write the metrics here")
-    p.add_argument("--card", action="store_true", help="append the results to the model's README.md")
-    p.add_argument("--threads", type=int)
-    args = p.parse_args(argv)
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    args = parse_eval_args(p, argv)
     from pathlib import Path
 
     from studio import hub

@@ -34,6 +34,7 @@ from studio.models.stylegan import style_groups
 
 from . import face_attrs
 from .face_attrs import BALD, COARSE, FINE
+from ..evaluate import parse_eval_args
 
 BEGIN, END = "<!-- stylegan-eval:begin -->", "<!-- stylegan-eval:end -->"
 
@@ -94,12 +95,7 @@ def main(model: str, argv: list[str]) -> int:
     p.add_argument("--pairs", type=int, default=400)
     p.add_argument("--psi", type=float, default=1.0)
     p.add_argument("--classifier", default=str(face_attrs.DEFAULT_DIR))
-    p.add_argument("--json", help="also write the metrics here")
-    p.add_argument("--card", action="store_true", help="write the results into the model folder's README.md")
-    p.add_argument("--threads", type=int)
-    args = p.parse_args(argv)
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    args = parse_eval_args(p, argv)
     t0 = time.perf_counter()
     G = hub.load(model)
     clf, clf_metrics = face_attrs.load(args.classifier)

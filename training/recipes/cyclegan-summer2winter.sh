@@ -8,4 +8,4 @@ gan-studio train --family cyclegan --dataset summer2winter --img-size 64 --steps
   --lr 2e-4 --loss lsgan --seed 0 --sample-every 250 --checkpoint-every 250 \
   --set ngf=16 --set ndf=32 --set n_blocks=6 --threads 1 \
   --out runs/cyclegan-summer2winter --export pretrained/cyclegan-summer2winter --name cyclegan-summer2winter "$@"
-gan-studio eval cyclegan-summer2winter --threads 1 --json pretrained/cyclegan-summer2winter/metrics.json --update-card
+gan-studio eval cyclegan-summer2winter --threads 1 --json pretrained/cyclegan-summer2winter/metrics.json --card
