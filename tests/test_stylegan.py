@@ -87,6 +87,26 @@ def test_generator_shapes_and_noise_modes():
     assert G(z, truncation=0.5).shape == (3, 3, 16, 16)
 
 
+def test_orig_architecture_has_one_torgb_and_every_style_still_matters():
+    """architecture="orig": only the last resolution has a ToRGB; ws count and indexing are unchanged,
+    and every ws index (including those that fed the dropped ToRGBs) still changes the image."""
+    G = Generator(StyleGANConfig(**TINY, architecture="orig")).eval()
+    assert list(G.synthesis.torgbs.keys()) == ["2"] and G.num_ws == 6
+    skip = Generator(StyleGANConfig(**TINY))
+    dropped = set(skip.state_dict()) - set(G.state_dict())
+    assert set(G.state_dict()) < set(skip.state_dict()) and dropped
+    assert all(k.startswith(("synthesis.torgbs.0.", "synthesis.torgbs.1.")) for k in dropped)
+    ws = G.map(torch.randn(2, 8))
+    base = G.synthesis(ws, "const")
+    assert base.shape == (2, 3, 16, 16)
+    for i in range(G.num_ws):
+        other = ws.clone()
+        other[:, i] = G.map(torch.randn(2, 8))[:, 0]
+        assert not torch.allclose(G.synthesis(other, "const"), base), f"ws[{i}] has no effect"
+    with pytest.raises(ValueError, match="architecture"):
+        StyleGANConfig(**TINY, architecture="resnet")
+
+
 def test_style_groups_cover_every_layer_once():
     for size, num_ws in ((16, 6), (32, 8), (64, 10)):
         cfg = StyleGANConfig(img_size=size)

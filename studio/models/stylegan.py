@@ -6,13 +6,16 @@ arXiv:1912.04958), scaled down for a CPU.
 Generator = mapping network + synthesis network:
     z (N, z_dim) --mapping MLP (lr x0.01)--> w (N, w_dim) --broadcast--> ws (N, num_ws, w_dim)
     learned constant 4x4 --[StyledConv]--> 4x4 --[up StyledConv, StyledConv]--> 8x8 ... img_size
-Each layer reads its own style ws[:, i] through a modulated/demodulated convolution; each
-resolution adds its ToRGB output to the upsampled image so far (skip architecture).
+Each layer reads its own style ws[:, i] through a modulated/demodulated convolution. With
+architecture="skip" (StyleGAN2's default) each resolution adds its ToRGB output to the upsampled
+image so far; with "orig" (StyleGAN1's output, also an option in StyleGAN2's code) only the last
+resolution has a ToRGB, so every colour passes through the finest layers and their styles.
 
 ws index i feeds (for img_size 64, num_ws = 10):
     0: conv 4x4      1: toRGB 4x4 + conv-up 8x8      2: conv 8x8      3: toRGB 8 + conv-up 16
     4: conv 16x16    5: toRGB 16 + conv-up 32        6: conv 32x32    7: toRGB 32 + conv-up 64
     8: conv 64x64    9: toRGB 64
+(with architecture="orig" the toRGBs of 4..32 px do not exist; ws 1, 3, 5, 7 feed only the conv-ups)
 Style mixing replaces a range of these indices with another seed's w.
 
 w_avg (a buffer) is the running mean of mapped w's during training; truncation pulls
@@ -47,6 +50,7 @@ class StyleGANConfig:
     d_channel_base: int = 2048
     d_channel_max: int = 128
     w_avg_beta: float = 0.995    # EMA of the mapped w's (for truncation)
+    architecture: str = "skip"   # generator output: "skip" (sum of every resolution's ToRGB) or "orig" (last only)
     # training settings, recorded with the model (set with --set key=value)
     mixing_prob: float = 0.9     # style-mixing regularisation (StyleGAN1 Sec. 3.1)
     r1_gamma: float = 0.05       # lazy R1 weight (0 = off)
@@ -56,6 +60,8 @@ class StyleGANConfig:
     def __post_init__(self):
         if self.img_size < 8 or self.img_size & (self.img_size - 1):
             raise ValueError(f"img_size must be a power of two >= 8, got {self.img_size}")
+        if self.architecture not in ("skip", "orig"):
+            raise ValueError(f"architecture must be 'skip' or 'orig', got {self.architecture!r}")
 
     @property
     def resolutions(self) -> list[int]:
@@ -106,15 +112,19 @@ class SynthesisNetwork(nn.Module):
 
     def __init__(self, cfg: StyleGANConfig):
         super().__init__()
-        self.num_ws = cfg.num_ws
+        self.num_ws, self.skip = cfg.num_ws, cfg.architecture == "skip"
         r0 = cfg.resolutions[0]
         self.const = nn.Parameter(torch.randn(1, cfg.g_ch(r0), r0, r0))      # learned constant input
         self.convs = nn.ModuleList([StyledConv(cfg.g_ch(r0), cfg.g_ch(r0), cfg.w_dim, r0)])
-        self.torgbs = nn.ModuleList([ToRGB(cfg.g_ch(r0), cfg.w_dim, cfg.channels)])
-        for prev, res in zip(cfg.resolutions[:-1], cfg.resolutions[1:]):
-            self.convs.append(StyledConv(cfg.g_ch(prev), cfg.g_ch(res), cfg.w_dim, res, up=True))
-            self.convs.append(StyledConv(cfg.g_ch(res), cfg.g_ch(res), cfg.w_dim, res))
-            self.torgbs.append(ToRGB(cfg.g_ch(res), cfg.w_dim, cfg.channels))
+        # "skip": a ToRGB per resolution; "orig": only the last one (the dict keeps the state-dict keys aligned)
+        self.torgbs = nn.ModuleDict()
+        for b, (prev, res) in enumerate(zip([None] + cfg.resolutions[:-1], cfg.resolutions)):
+            if prev is not None:
+                self.convs.append(StyledConv(cfg.g_ch(prev), cfg.g_ch(res), cfg.w_dim, res, up=True))
+                self.convs.append(StyledConv(cfg.g_ch(res), cfg.g_ch(res), cfg.w_dim, res))
+            if self.skip or res == cfg.img_size:
+                self.torgbs[str(b)] = ToRGB(cfg.g_ch(res), cfg.w_dim, cfg.channels)
+        self.n_blocks = len(cfg.resolutions)
 
     def forward(self, ws: torch.Tensor, noise_mode: str = "const") -> torch.Tensor:
         if noise_mode not in NOISE_MODES:
@@ -123,14 +133,15 @@ class SynthesisNetwork(nn.Module):
             raise ValueError(f"ws must be (N, {self.num_ws}, w_dim), got {tuple(ws.shape)}")
         x = self.const.expand(ws.shape[0], -1, -1, -1)
         x = self.convs[0](x, ws[:, 0], noise_mode)                   # 4x4
-        img = self.torgbs[0](x, ws[:, 1])
-        for b in range(1, len(self.torgbs)):                         # block b: resolution 4 * 2**b
+        img = self.torgbs["0"](x, ws[:, 1]) if self.skip else None
+        for b in range(1, self.n_blocks):                            # block b: resolution 4 * 2**b
             i = 2 * b - 1
             x = self.convs[i](x, ws[:, i], noise_mode)               # upsampling conv
             x = self.convs[i + 1](x, ws[:, i + 1], noise_mode)
-            img = F.interpolate(img, scale_factor=2, mode="bilinear", align_corners=False)
-            img = img + self.torgbs[b](x, ws[:, i + 2])              # skip: sum of toRGB outputs
-        return img
+            if self.skip:                                            # skip: sum of toRGB outputs
+                img = F.interpolate(img, scale_factor=2, mode="bilinear", align_corners=False)
+                img = img + self.torgbs[str(b)](x, ws[:, i + 2])
+        return img if self.skip else self.torgbs[str(self.n_blocks - 1)](x, ws[:, -1])
 
 
 class Generator(nn.Module):
