@@ -267,3 +267,19 @@ def test_cli_exports_through_the_shared_export(tmp_path):
     assert "--set g_width=8" in (export / "README.md").read_text()
     assert J.cli_command(J.make_spec("dcgan", "mnist", 6, 4, 1e-4, 2e-4, "hinge", 3, 0), out).startswith(
         "gan-studio train --family dcgan --dataset mnist --steps 6 --batch-size 4 --lr-g 0.0001 --lr-d 0.0002")
+
+
+def test_prune_uploads_removes_only_old_unused_folders(tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.setattr(J, "uploads_dir", lambda: tmp_path / "uploads")
+    old, new, running = (tmp_path / "uploads" / f"upload-{n}" for n in ("old", "new", "running"))
+    for d in (old, new, running):
+        d.mkdir(parents=True)
+        (d / "00000_a.png").write_bytes(png_bytes(0))
+    two_days_ago = time.time() - 2 * 24 * 3600
+    for d in (old, running):
+        os.utime(d, (two_days_ago, two_days_ago))
+    removed = J.prune_uploads(keep={str(running)})
+    assert removed == [old]
+    assert not old.exists() and new.is_dir() and running.is_dir()

@@ -20,6 +20,7 @@ import logging
 import math
 import re
 import tempfile
+import shutil
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -68,6 +69,26 @@ def runs_dir() -> Path:
 
 def uploads_dir() -> Path:
     return studio_home() / "uploads"
+
+
+UPLOAD_MAX_AGE_S = 24 * 3600
+
+
+def prune_uploads(keep: set[str] = frozenset(), max_age_s: float = UPLOAD_MAX_AGE_S) -> list[Path]:
+    """Delete gathered upload folders older than max_age_s (except those in keep, e.g. the running
+    job's dataset) so a long-lived public studio does not fill its disk. Returns what was removed."""
+    root, now, removed = uploads_dir(), time.time(), []
+    if not root.is_dir():
+        return removed
+    keep = {str(Path(k).resolve()) for k in keep if k}
+    for d in root.glob("upload-*"):
+        try:
+            if d.is_dir() and str(d.resolve()) not in keep and now - d.stat().st_mtime > max_age_s:
+                shutil.rmtree(d, ignore_errors=True)
+                removed.append(d)
+        except OSError:
+            pass
+    return removed
 
 
 def check_run_name(name: str) -> str:

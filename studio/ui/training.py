@@ -100,8 +100,11 @@ def preview(family, dataset, upload):
         return None, f"⚠ {dataset}: {e}"
 
 
-def prepare_upload(files, family):
-    """Uploaded zip or image files -> a validated dataset path (kept in the user's gr.State)."""
+def prepare_upload(files, family, jobs: J.JobManager | None = None):
+    """Uploaded zip or image files -> a validated dataset path (kept in the user's gr.State).
+    Gathered folders older than a day are pruned first (never the running job's)."""
+    job = jobs.current if jobs is not None else None
+    J.prune_uploads(keep={str(job.spec.dataset)} if job is not None and job.spec.dataset else set())
     paths = [str(getattr(f, "name", f)) for f in (files if isinstance(files, list) else [files]) if f]
     if not paths:
         return None, gr.skip(), None, "Upload a .zip or a folder of images."
@@ -247,7 +250,7 @@ def build(demo: gr.Blocks, jobs: J.JobManager) -> None:
     dataset.change(preview, [family, dataset, upload], [data_image, data_desc], api_name="_train_preview",
                    api_visibility="private", trigger_mode="always_last")
     for widget, api in ((up_files, "_train_upload_files"), (up_dir, "_train_upload_dir")):
-        widget.upload(prepare_upload, [widget, family], [upload, dataset, data_image, data_desc],
+        widget.upload(lambda files, fam: prepare_upload(files, fam, jobs), [widget, family], [upload, dataset, data_image, data_desc],
                       api_name=api, api_visibility="private")
 
     # Named API endpoints (api.md)
