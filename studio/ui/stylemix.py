@@ -19,6 +19,8 @@ column seed $c$'s. Click a cell to see it large.
 **Which layers do what.** Layers at low resolution (coarse, $4^2$–$8^2$) set pose and shape: take them from
 a column seed and the head shape, hair style and tilt follow the column while the colours stay the
 row's. Middle layers ($16^2$) set features; fine layers ($32^2$ and up) set the colours and texture.
+That is the paper's 1024 px model; in the small bundled one (32 px) the background colour follows the
+fine styles, skin tone the middle ones, and hair colour travels with the hair style in the coarse ones.
 
 **How a style enters a layer.** StyleGAN (2019) used AdaIN:
 $\mathrm{AdaIN}(x_i, y) = y_{s,i}\,\frac{x_i - \mu(x_i)}{\sigma(x_i)} + y_{b,i}$ with $y = A(w)$ an affine map.
