@@ -1,10 +1,29 @@
 #!/usr/bin/env bash
 # Recipe for pretrained/infogan-mnist: InfoGAN (1 categorical code with 10 values, 2 continuous codes)
-# on the 10k MNIST split, CPU, one thread. Then the evaluation that writes the metrics and the
-# code grids into the model card (it trains the small MNIST classifier first if it is missing).
+# on the 10k MNIST split, CPU, one thread.
+#
+# InfoGAN's split of the digits into ten categories depends on the initialisation, so the recipe
+# 1. trains SEEDS seeds for SWEEP_STEPS steps each and measures each one's categorical-code accuracy,
+# 2. continues the best seed's run to STEPS steps and exports it,
+# 3. runs the evaluation that writes the metrics and the code grids into the model card
+#    (it trains the small MNIST classifier first if it is missing).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-gan-studio train --family infogan --dataset mnist --steps 6000 --batch-size 64 --seed 0 \
-  --sample-every 500 --threads 1 \
-  --out runs/infogan-mnist --export pretrained/infogan-mnist --name infogan-mnist "$@"
+SEEDS="${SEEDS:-0 1 2 3 4 5 6 7}"
+SWEEP_STEPS="${SWEEP_STEPS:-1200}"
+STEPS="${STEPS:-36000}"
+SWEEP=runs/infogan-sweep
+ARGS=(--family infogan --dataset mnist --batch-size 64 --sample-every 600 --threads 1)
+for s in $SEEDS; do
+  if [ ! -f "$SWEEP/seed$s/eval.json" ]; then
+    gan-studio train "${ARGS[@]}" --steps "$SWEEP_STEPS" --seed "$s" --out "$SWEEP/seed$s" --name "infogan-seed$s"
+    gan-studio eval "$SWEEP/seed$s/model" --threads 1 --n 2000 --m 100 --json "$SWEEP/seed$s/eval.json"
+  fi
+done
+best=$(python training/recipes/infogan_pick_seed.py "$SWEEP"/seed*/eval.json)
+seed="${best##*seed}"
+echo "continuing $best (seed $seed) to $STEPS steps"
+gan-studio train "${ARGS[@]}" --steps "$STEPS" --seed "$seed" --out "$best" \
+  --export pretrained/infogan-mnist --name infogan-mnist "$@"
 gan-studio eval infogan-mnist --threads 1 --card
+python training/recipes/infogan_pick_seed.py --markdown pretrained/infogan-mnist/README.md "$SWEEP"/seed*/eval.json
