@@ -19,8 +19,8 @@ from __future__ import annotations
 import logging
 import math
 import re
-import tempfile
 import shutil
+import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass, field

@@ -116,10 +116,11 @@ class SynthesisNetwork(nn.Module):
         r0 = cfg.resolutions[0]
         self.const = nn.Parameter(torch.randn(1, cfg.g_ch(r0), r0, r0))      # learned constant input
         self.convs = nn.ModuleList([StyledConv(cfg.g_ch(r0), cfg.g_ch(r0), cfg.w_dim, r0)])
-        # "skip": a ToRGB per resolution; "orig": only the last one (the dict keeps the state-dict keys aligned)
+        # "skip": a ToRGB per resolution; "orig": only the last one (keyed by block, as the skip list was)
         self.torgbs = nn.ModuleDict()
-        for b, (prev, res) in enumerate(zip([None] + cfg.resolutions[:-1], cfg.resolutions)):
-            if prev is not None:
+        for b, res in enumerate(cfg.resolutions):
+            if b:
+                prev = cfg.resolutions[b - 1]
                 self.convs.append(StyledConv(cfg.g_ch(prev), cfg.g_ch(res), cfg.w_dim, res, up=True))
                 self.convs.append(StyledConv(cfg.g_ch(res), cfg.g_ch(res), cfg.w_dim, res))
             if self.skip or res == cfg.img_size:
