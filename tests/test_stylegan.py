@@ -107,6 +107,23 @@ def test_orig_architecture_has_one_torgb_and_every_style_still_matters():
         StyleGANConfig(**TINY, architecture="resnet")
 
 
+def test_channel_list_sets_each_resolutions_width_and_survives_save_and_load(tmp_path):
+    """channel_list gives the generator's width per resolution (4, 8, 16 px here), e.g. narrow coarse
+    layers and wide fine ones; it is saved in config.json and the model reloads strictly."""
+    cfg = dict(TINY, channel_list=[4, 6, 12], architecture="orig")
+    G = Generator(StyleGANConfig(**cfg)).eval()
+    assert G.synthesis.const.shape == (1, 4, 4, 4)
+    convs = [c for c in G.synthesis.convs]
+    assert [c.conv.weight.shape[:2] for c in convs] == [(4, 4), (6, 4), (6, 6), (12, 6), (12, 12)]
+    hub.save(G, tmp_path / "m")
+    G2 = hub.load(tmp_path / "m")
+    assert G2.config.channel_list == [4, 6, 12]
+    ws = G.map(torch.randn(2, 8))
+    assert torch.equal(G2.synthesis(ws, "const"), G.synthesis(ws, "const"))
+    with pytest.raises(ValueError, match="channel_list"):
+        StyleGANConfig(**dict(TINY, channel_list=[8, 8]))
+
+
 def test_style_groups_cover_every_layer_once():
     for size, num_ws in ((16, 6), (32, 8), (64, 10)):
         cfg = StyleGANConfig(img_size=size)

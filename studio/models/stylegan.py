@@ -47,6 +47,7 @@ class StyleGANConfig:
     channels: int = 3
     channel_base: int = 2048     # channels at resolution r: min(channel_max, channel_base // r)
     channel_max: int = 128
+    channel_list: list[int] | None = None   # explicit G channels for 4, 8, ..., img_size px (overrides base/max)
     d_channel_base: int = 2048
     d_channel_max: int = 128
     w_avg_beta: float = 0.995    # EMA of the mapped w's (for truncation)
@@ -62,6 +63,11 @@ class StyleGANConfig:
             raise ValueError(f"img_size must be a power of two >= 8, got {self.img_size}")
         if self.architecture not in ("skip", "orig"):
             raise ValueError(f"architecture must be 'skip' or 'orig', got {self.architecture!r}")
+        if self.channel_list is not None:
+            self.channel_list = [int(c) for c in self.channel_list]
+            if len(self.channel_list) != len(self.resolutions) or min(self.channel_list) < 1:
+                raise ValueError(f"channel_list needs one positive width per resolution {self.resolutions}, "
+                                 f"got {self.channel_list}")
 
     @property
     def resolutions(self) -> list[int]:
@@ -72,6 +78,8 @@ class StyleGANConfig:
         return 2 * len(self.resolutions)   # one conv at 4x4, two per later resolution, + the last toRGB
 
     def g_ch(self, res: int) -> int:
+        if self.channel_list is not None:
+            return self.channel_list[res.bit_length() - 3]   # 4 px -> [0], 8 px -> [1], ...
         return min(self.channel_max, self.channel_base // res)
 
     def d_ch(self, res: int) -> int:
