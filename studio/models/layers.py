@@ -207,17 +207,35 @@ class ModulatedConv2d(nn.Module):
         return x
 
 
-class StyledConv(nn.Module):
-    """Modulated conv + per-pixel noise (learned strength) + bias + LeakyReLU: one StyleGAN2 layer."""
+class StyleNorm(nn.Module):
+    """StyleGAN1's AdaIN (arXiv:1812.04948 eq. 1) in front of a modulated conv: normalise each feature
+    map of each image, then add a per-channel bias from w; the style's scale is the modulation of the
+    conv that follows. The normalisation wipes the statistics earlier styles gave each channel, so
+    "each style controls only one convolution" (StyleGAN1 Sec. 3.1), colours included."""
 
-    def __init__(self, cin: int, cout: int, w_dim: int, resolution: int, up: bool = False):
+    def __init__(self, cin: int, w_dim: int):
         super().__init__()
+        self.affine = EqualLinear(w_dim, cin)                        # w (N, w_dim) -> bias (N, cin)
+
+    def forward(self, x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+        return F.instance_norm(x, eps=1e-5) + self.affine(w)[:, :, None, None]
+
+
+class StyledConv(nn.Module):
+    """[AdaIN] + modulated conv + per-pixel noise (learned strength) + bias + LeakyReLU: one StyleGAN2
+    layer (with adain=True the input is first normalised as in StyleGAN1, see StyleNorm)."""
+
+    def __init__(self, cin: int, cout: int, w_dim: int, resolution: int, up: bool = False, adain: bool = False):
+        super().__init__()
+        self.norm = StyleNorm(cin, w_dim) if adain else None
         self.conv = ModulatedConv2d(cin, cout, w_dim, 3, up=up)
         self.noise_strength = nn.Parameter(torch.zeros(()))
         self.register_buffer("noise_const", torch.randn(1, 1, resolution, resolution))
         self.bias = nn.Parameter(torch.zeros(cout))
 
     def forward(self, x: torch.Tensor, w: torch.Tensor, noise_mode: str = "random") -> torch.Tensor:
+        if self.norm is not None:
+            x = self.norm(x, w)
         x = self.conv(x, w)
         if noise_mode == "random":
             x = x + self.noise_strength * torch.randn(x.shape[0], 1, *x.shape[2:], device=x.device)
@@ -231,10 +249,13 @@ class StyledConv(nn.Module):
 class ToRGB(nn.Module):
     """1x1 modulated conv without demodulation: features -> an RGB contribution, styled by w."""
 
-    def __init__(self, cin: int, w_dim: int, channels: int = 3):
+    def __init__(self, cin: int, w_dim: int, channels: int = 3, adain: bool = False):
         super().__init__()
+        self.norm = StyleNorm(cin, w_dim) if adain else None
         self.conv = ModulatedConv2d(cin, channels, w_dim, kernel=1, demodulate=False)
         self.bias = nn.Parameter(torch.zeros(channels))
 
     def forward(self, x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+        if self.norm is not None:
+            x = self.norm(x, w)
         return self.conv(x, w) + self.bias[None, :, None, None]

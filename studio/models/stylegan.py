@@ -25,6 +25,7 @@ Discriminator: residual blocks (StyleGAN2's "resnet" D) + minibatch standard dev
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -52,6 +53,7 @@ class StyleGANConfig:
     d_channel_max: int = 128
     w_avg_beta: float = 0.995    # EMA of the mapped w's (for truncation)
     architecture: str = "skip"   # generator output: "skip" (sum of every resolution's ToRGB) or "orig" (last only)
+    adain: bool = False          # StyleGAN1's instance norm + style bias before every styled layer (StyleNorm)
     # training settings, recorded with the model (set with --set key=value)
     mixing_prob: float = 0.9     # style-mixing regularisation (StyleGAN1 Sec. 3.1)
     r1_gamma: float = 0.05       # lazy R1 weight (0 = off)
@@ -123,16 +125,17 @@ class SynthesisNetwork(nn.Module):
         self.num_ws, self.skip = cfg.num_ws, cfg.architecture == "skip"
         r0 = cfg.resolutions[0]
         self.const = nn.Parameter(torch.randn(1, cfg.g_ch(r0), r0, r0))      # learned constant input
-        self.convs = nn.ModuleList([StyledConv(cfg.g_ch(r0), cfg.g_ch(r0), cfg.w_dim, r0)])
+        conv = functools.partial(StyledConv, w_dim=cfg.w_dim, adain=cfg.adain)
+        self.convs = nn.ModuleList([conv(cfg.g_ch(r0), cfg.g_ch(r0), resolution=r0)])
         # "skip": a ToRGB per resolution; "orig": only the last one (keyed by block, as the skip list was)
         self.torgbs = nn.ModuleDict()
         for b, res in enumerate(cfg.resolutions):
             if b:
                 prev = cfg.resolutions[b - 1]
-                self.convs.append(StyledConv(cfg.g_ch(prev), cfg.g_ch(res), cfg.w_dim, res, up=True))
-                self.convs.append(StyledConv(cfg.g_ch(res), cfg.g_ch(res), cfg.w_dim, res))
+                self.convs.append(conv(cfg.g_ch(prev), cfg.g_ch(res), resolution=res, up=True))
+                self.convs.append(conv(cfg.g_ch(res), cfg.g_ch(res), resolution=res))
             if self.skip or res == cfg.img_size:
-                self.torgbs[str(b)] = ToRGB(cfg.g_ch(res), cfg.w_dim, cfg.channels)
+                self.torgbs[str(b)] = ToRGB(cfg.g_ch(res), cfg.w_dim, cfg.channels, adain=cfg.adain)
         self.n_blocks = len(cfg.resolutions)
 
     def forward(self, ws: torch.Tensor, noise_mode: str = "const") -> torch.Tensor:
