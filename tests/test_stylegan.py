@@ -124,26 +124,33 @@ def test_channel_list_sets_each_resolutions_width_and_survives_save_and_load(tmp
         StyleGANConfig(**dict(TINY, channel_list=[8, 8]))
 
 
-def test_adain_option_normalises_each_layers_input_and_keeps_old_keys():
-    """adain=True puts StyleGAN1's AdaIN (instance norm + style bias) before every styled layer: a
+def test_adain_option_normalises_each_styled_input_and_keeps_old_keys():
+    """adain="all" puts StyleGAN1's AdaIN (instance norm + style bias) before every styled layer: a
     layer's output no longer depends on the per-channel scale and offset its input arrived with, so
-    earlier styles cannot set them. adain=False keeps the StyleGAN2 state-dict keys exactly."""
+    earlier styles cannot set them. "torgb" does so only before the ToRGB. "none" keeps the StyleGAN2
+    state-dict keys exactly."""
     plain = Generator(StyleGANConfig(**TINY, architecture="orig"))
-    G = Generator(StyleGANConfig(**TINY, architecture="orig", adain=True)).eval()
+    G = Generator(StyleGANConfig(**TINY, architecture="orig", adain="all")).eval()
     added = set(G.state_dict()) - set(plain.state_dict())
     assert set(plain.state_dict()) < set(G.state_dict())
     assert added and all(".norm.affine." in k for k in added)
-    layer, w = G.synthesis.convs[2], torch.randn(2, 16)
-    x = torch.randn(2, layer.conv.weight.shape[1], 8, 8)
-    scale, shift = torch.rand(2, x.shape[1], 1, 1) + 0.5, torch.randn(2, x.shape[1], 1, 1)
-    out = layer(x, w, "none")
-    assert torch.allclose(layer(x * scale + shift, w, "none"), out, atol=1e-4)
-    assert not torch.allclose(layer(x, torch.randn(2, 16), "none"), out)
+    torgb_only = Generator(StyleGANConfig(**TINY, architecture="orig", adain="torgb")).eval()
+    assert {k for k in torgb_only.state_dict() if ".norm." in k} == {k for k in added if "torgbs" in k} != set()
+    conv, torgb = G.synthesis.convs[2], torgb_only.synthesis.torgbs["2"]
+    for layer, call in ((conv, lambda x, w: conv(x, w, "none")), (torgb, torgb)):
+        cin, w = layer.conv.weight.shape[1], torch.randn(2, 16)
+        x = torch.randn(2, cin, 8, 8)
+        scale, shift = torch.rand(2, cin, 1, 1) + 0.5, torch.randn(2, cin, 1, 1)
+        out = call(x, w)
+        assert torch.allclose(call(x * scale + shift, w), out, atol=1e-4)
+        assert not torch.allclose(call(x, torch.randn(2, 16)), out)
     ws = G.map(torch.randn(2, 8))
     for i in range(G.num_ws):                                         # every style still matters
         other = ws.clone()
         other[:, i] = G.map(torch.randn(2, 8))[:, 0]
         assert not torch.allclose(G.synthesis(other, "const"), G.synthesis(ws, "const")), f"ws[{i}]"
+    with pytest.raises(ValueError, match="adain"):
+        StyleGANConfig(**TINY, adain="some")
 
 
 def test_style_groups_cover_every_layer_once():

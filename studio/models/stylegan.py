@@ -53,7 +53,8 @@ class StyleGANConfig:
     d_channel_max: int = 128
     w_avg_beta: float = 0.995    # EMA of the mapped w's (for truncation)
     architecture: str = "skip"   # generator output: "skip" (sum of every resolution's ToRGB) or "orig" (last only)
-    adain: bool = False          # StyleGAN1's instance norm + style bias before every styled layer (StyleNorm)
+    adain: str = "none"          # StyleGAN1's instance norm + style bias (StyleNorm) before: "none", "all"
+                                 # styled layers, or only the "torgb" layer(s)
     # training settings, recorded with the model (set with --set key=value)
     mixing_prob: float = 0.9     # style-mixing regularisation (StyleGAN1 Sec. 3.1)
     r1_gamma: float = 0.05       # lazy R1 weight (0 = off)
@@ -65,6 +66,8 @@ class StyleGANConfig:
             raise ValueError(f"img_size must be a power of two >= 8, got {self.img_size}")
         if self.architecture not in ("skip", "orig"):
             raise ValueError(f"architecture must be 'skip' or 'orig', got {self.architecture!r}")
+        if self.adain not in ("none", "all", "torgb"):
+            raise ValueError(f"adain must be 'none', 'all' or 'torgb', got {self.adain!r}")
         if self.channel_list is not None:
             self.channel_list = [int(c) for c in self.channel_list]
             if len(self.channel_list) != len(self.resolutions) or min(self.channel_list) < 1:
@@ -125,7 +128,7 @@ class SynthesisNetwork(nn.Module):
         self.num_ws, self.skip = cfg.num_ws, cfg.architecture == "skip"
         r0 = cfg.resolutions[0]
         self.const = nn.Parameter(torch.randn(1, cfg.g_ch(r0), r0, r0))      # learned constant input
-        conv = functools.partial(StyledConv, w_dim=cfg.w_dim, adain=cfg.adain)
+        conv = functools.partial(StyledConv, w_dim=cfg.w_dim, adain=cfg.adain == "all")
         self.convs = nn.ModuleList([conv(cfg.g_ch(r0), cfg.g_ch(r0), resolution=r0)])
         # "skip": a ToRGB per resolution; "orig": only the last one (keyed by block, as the skip list was)
         self.torgbs = nn.ModuleDict()
@@ -135,7 +138,7 @@ class SynthesisNetwork(nn.Module):
                 self.convs.append(conv(cfg.g_ch(prev), cfg.g_ch(res), resolution=res, up=True))
                 self.convs.append(conv(cfg.g_ch(res), cfg.g_ch(res), resolution=res))
             if self.skip or res == cfg.img_size:
-                self.torgbs[str(b)] = ToRGB(cfg.g_ch(res), cfg.w_dim, cfg.channels, adain=cfg.adain)
+                self.torgbs[str(b)] = ToRGB(cfg.g_ch(res), cfg.w_dim, cfg.channels, adain=cfg.adain != "none")
         self.n_blocks = len(cfg.resolutions)
 
     def forward(self, ws: torch.Tensor, noise_mode: str = "const") -> torch.Tensor:
