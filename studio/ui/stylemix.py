@@ -28,7 +28,9 @@ StyleGAN2 (2020) moves the style into the convolution weights: *modulation* scal
 $w'_{ijk} = s_j\, w_{ijk}$, and *demodulation* renormalises each output channel,
 $w''_{ijk} = w'_{ijk} \big/ \sqrt{\sum_{j,k} {w'_{ijk}}^2 + \epsilon}$. Per-pixel noise, scaled by a learned
 strength per layer, adds stochastic detail ("const": a fixed noise map stored in the model; "random": new
-noise every time; "none": no noise).
+noise every time; "none": no noise). AdaIN's normalisation is what confined each style to one layer:
+trained with it, a small model of ours sent the colours to the fine layers but lost its coarse shapes
+(the bundled model's card has the numbers).
 
 **Style mixing in training.** With probability $p$ (0.9 here, as in the paper) a training image uses two
 codes, $w_1$ before a random layer and $w_2$ after it, so neighbouring layers cannot rely on sharing a
