@@ -113,8 +113,7 @@ def test_channel_list_sets_each_resolutions_width_and_survives_save_and_load(tmp
     cfg = dict(TINY, channel_list=[4, 6, 12], architecture="orig")
     G = Generator(StyleGANConfig(**cfg)).eval()
     assert G.synthesis.const.shape == (1, 4, 4, 4)
-    convs = [c for c in G.synthesis.convs]
-    assert [c.conv.weight.shape[:2] for c in convs] == [(4, 4), (6, 4), (6, 6), (12, 6), (12, 12)]
+    assert [c.conv.weight.shape[:2] for c in G.synthesis.convs] == [(4, 4), (6, 4), (6, 6), (12, 6), (12, 12)]
     hub.save(G, tmp_path / "m")
     G2 = hub.load(tmp_path / "m")
     assert G2.config.channel_list == [4, 6, 12]

@@ -247,7 +247,7 @@ class StyledConv(nn.Module):
 
 
 class ToRGB(nn.Module):
-    """1x1 modulated conv without demodulation: features -> an RGB contribution, styled by w."""
+    """[AdaIN] + 1x1 modulated conv without demodulation: features -> an RGB contribution, styled by w."""
 
     def __init__(self, cin: int, w_dim: int, channels: int = 3, adain: bool = False):
         super().__init__()
