@@ -6,15 +6,17 @@ A saved model is a folder:
     README.md          the model card (optional)
 
 load(name_or_path) accepts a local folder, a bundled or trained model name, a Hugging
-Face repo id ("user/repo", fetched with huggingface_hub), or an official CycleGAN
-generator file (*.pth) when the cyclegan family provides an importer.
+Face repo id ("user/repo", fetched with huggingface_hub), or a foreign checkpoint file
+(*.pth, e.g. an official CycleGAN generator) that a family's importer reads (registry.py).
+
+config.json carries "format" (registry.CONFIG_FORMAT); a folder written before a config field
+changed is upgraded by its family when it loads.
 """
 from __future__ import annotations
 
 import json
 import os
 import shutil
-import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
@@ -22,29 +24,14 @@ import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
 
-from .registry import config_from_dict, get_family
+from .errors import ModelLoadError, check_state_dict  # noqa: F401  (hub.ModelLoadError, as before)
+from .files import atomic_folder
+from .paths import pretrained_dir, user_models_dir  # noqa: F401  (hub.pretrained_dir, as before)
+from .registry import CONFIG_FORMAT, config_from_dict, get_family, importers
 
 CONFIG_NAME = "config.json"
 WEIGHTS_NAME = "model.safetensors"
 CARD_NAME = "README.md"
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
-class ModelLoadError(RuntimeError):
-    """A model could not be loaded; the message says why in words a user can act on."""
-
-
-def pretrained_dir() -> Path:
-    """Bundled models: $GAN_STUDIO_PRETRAINED or <repo>/pretrained."""
-    return Path(os.environ.get("GAN_STUDIO_PRETRAINED", REPO_ROOT / "pretrained"))
-
-
-def user_models_dir() -> Path:
-    """Models trained from the UI or CLI: $GAN_STUDIO_HOME/models (default ~/.cache/gan-studio/models)."""
-    home = Path(os.environ.get("GAN_STUDIO_HOME", Path.home() / ".cache" / "gan-studio"))
-    return home / "models"
-
 
 def model_dirs() -> list[Path]:
     return [pretrained_dir(), user_models_dir()]
@@ -105,31 +92,15 @@ def _download_from_hub(repo_id: str) -> Path:
 
 
 def build(config: dict) -> nn.Module:
-    """A freshly initialised generator from a config dict that carries a "family" field."""
+    """A freshly initialised generator from a config dict that carries a "family" field
+    (and a "format"; folders written before formats were recorded are format 1)."""
     config = dict(config)
     family = get_family(config.pop("family", None) or "?")
-    return family.generator(config_from_dict(family, config))
-
-
-def check_state_dict(model: nn.Module, state: dict[str, torch.Tensor], source: str) -> None:
-    """Strict loading with a message that names what differs."""
-    expected = model.state_dict()
-    missing = sorted(set(expected) - set(state))
-    unexpected = sorted(set(state) - set(expected))
-    mismatched = [
-        f"{k}: file {tuple(state[k].shape)} vs model {tuple(expected[k].shape)}"
-        for k in expected
-        if k in state and state[k].shape != expected[k].shape
-    ]
-    problems = []
-    if missing:
-        problems.append(f"missing {len(missing)} tensors (e.g. {missing[:3]})")
-    if unexpected:
-        problems.append(f"{len(unexpected)} unexpected tensors (e.g. {unexpected[:3]})")
-    if mismatched:
-        problems.append(f"{len(mismatched)} shape mismatches (e.g. {mismatched[:3]})")
-    if problems:
-        raise ModelLoadError(f"weights in {source} do not fit its config: " + "; ".join(problems))
+    version = config.pop("format", 1)
+    if not isinstance(version, int) or not 1 <= version <= CONFIG_FORMAT:
+        raise ValueError(f"config format {version!r} is not one this studio reads (1 to {CONFIG_FORMAT}); "
+                         "a newer GAN Studio wrote it")
+    return family.generator(config_from_dict(family, config, version))
 
 
 def load(name_or_path: str | os.PathLike, device: str | torch.device = "cpu") -> nn.Module:
@@ -157,13 +128,18 @@ def load(name_or_path: str | os.PathLike, device: str | torch.device = "cpu") ->
 
 
 def _load_official(path: Path, device) -> nn.Module:
-    from .registry import FAMILIES
-
-    fam = FAMILIES.get("cyclegan")
-    importer = getattr(getattr(fam, "generator", None), "from_official_checkpoint", None)
-    if importer is None:
-        raise ModelLoadError(f"{path.name}: loading official checkpoint files needs the cyclegan family")
-    return importer(path).to(device).eval().requires_grad_(False)
+    """A foreign checkpoint file, read by the family that can import it (today: cyclegan's official
+    generators). With several importers the first that accepts the file wins."""
+    families = importers()
+    if not families:
+        raise ModelLoadError(f"{path.name}: no model family here imports checkpoint files")
+    errors = []
+    for fam in families:
+        try:
+            return fam.importer(path).to(device).eval().requires_grad_(False)
+        except ModelLoadError as e:
+            errors.append(str(e))
+    raise ModelLoadError(errors[0] if len(errors) == 1 else "; ".join(errors))
 
 
 def _publish_permissions(folder: Path) -> None:
@@ -174,15 +150,13 @@ def _publish_permissions(folder: Path) -> None:
 
 
 def config_dict(model: nn.Module) -> dict:
-    return {"family": model.family, **asdict(model.config)}
+    return {"family": model.family, "format": CONFIG_FORMAT, **asdict(model.config)}
 
 
 def save(model: nn.Module, folder: str | os.PathLike, card: str | None = None, push_to: str | None = None) -> Path:
     """Write config.json + model.safetensors (+ README.md) atomically; optionally push to the Hub."""
     folder = Path(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-    try:
+    with atomic_folder(folder, hidden_old=True) as tmp:
         (tmp / CONFIG_NAME).write_text(json.dumps(config_dict(model), indent=2) + "\n")
         state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
         save_file(state, str(tmp / WEIGHTS_NAME), metadata={"family": model.family})
@@ -192,17 +166,7 @@ def save(model: nn.Module, folder: str | os.PathLike, card: str | None = None, p
             shutil.copy2(folder / CARD_NAME, tmp / CARD_NAME)
         for extra in folder.glob("*.png") if folder.is_dir() else []:
             shutil.copy2(extra, tmp / extra.name)
-        old = None
-        if folder.exists():
-            old = folder.with_name(f".{folder.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(folder, old)
         _publish_permissions(tmp)
-        os.replace(tmp, folder)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     if push_to:
         push(folder, push_to)
     return folder

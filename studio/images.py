@@ -1,4 +1,4 @@
-"""Tensor <-> PIL helpers: images in [-1, 1] become crisp, projector-sized pictures."""
+"""Tensor <-> picture conversions: images in [-1, 1] become crisp, projector-sized pictures, and back."""
 from __future__ import annotations
 
 import math
@@ -14,6 +14,15 @@ def to_uint8(x: torch.Tensor) -> np.ndarray:
     if x.shape[0] == 1:
         x = x.expand(3, -1, -1)
     return x.permute(1, 2, 0).cpu().numpy()
+
+
+def to_tensor(pic) -> torch.Tensor:
+    """The reverse of to_pil: a PIL image or uint8 array, (H, W[, C]) or a stack (N, H, W, C),
+    -> float (C, H, W) or (N, C, H, W) in [-1, 1]."""
+    a = torch.from_numpy(np.asarray(pic, dtype=np.float32))
+    if a.dim() == 2:
+        a = a[..., None]
+    return a.movedim(-1, -3).div(127.5).sub(1.0)
 
 
 def upscale(img: Image.Image, min_side: int) -> Image.Image:
@@ -44,3 +53,15 @@ def grid(images: torch.Tensor, nrow: int | None = None, pad: int = 2, pad_value:
             x = x.repeat_interleave(k, 1).repeat_interleave(k, 2)
         canvas[:, pad + r * (h + pad):pad + r * (h + pad) + h, pad + col * (w + pad):pad + col * (w + pad) + w] = x
     return Image.fromarray(to_uint8(canvas))
+
+
+def heatmap(diff: torch.Tensor, vmax: float = 0.5) -> Image.Image:
+    """(H, W) absolute differences in [-1, 1] units -> colour-mapped picture (black, purple, red, yellow, white)."""
+    stops = torch.tensor([[0, 0, 0], [80, 18, 123], [200, 50, 60], [250, 170, 30], [252, 255, 200]],
+                         dtype=torch.float32)
+    t = (diff / vmax).clamp(0, 1) * (len(stops) - 1)
+    i = t.floor().long().clamp(max=len(stops) - 2)
+    f = (t - i)[..., None]
+    rgb = stops[i] * (1 - f) + stops[i + 1] * f
+    return Image.fromarray(rgb.round().to(torch.uint8).numpy())
+

@@ -10,7 +10,7 @@ from studio.models.infogan import Discriminator, Generator, InfoGANConfig
 from studio.registry import FAMILIES
 from training.eval import infogan as ev
 from training.loop import fit
-from training.steps import TRAINERS
+from training.families import TRAINERS
 from training.steps.infogan import InfoGANTrainer
 
 TINY = dict(z_dim=8, img_size=16, g_width=8, d_width=8, q_hidden=32)

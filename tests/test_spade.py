@@ -10,8 +10,7 @@ import torch
 from PIL import Image
 
 from studio import hub, inference
-from studio.models.layers import SPADE, SPADEResBlock, one_hot_labels
-from studio.models.spade import Discriminator, Generator, SPADEConfig
+from studio.models.spade import SPADE, Discriminator, Generator, SPADEConfig, SPADEResBlock, one_hot_labels
 
 REPO = Path(__file__).resolve().parents[1]
 BUNDLED = REPO / "pretrained" / "spade-landscapes"

@@ -8,8 +8,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 from studio import hub, inference
-from studio.models.layers import ModulatedConv2d, modulate_weight
-from studio.models.stylegan import Generator, StyleGANConfig, style_groups
+from studio.models.stylegan import Generator, ModulatedConv2d, StyleGANConfig, modulate_weight, style_groups
 
 TINY = dict(z_dim=8, w_dim=16, mapping_layers=2, img_size=16, channel_base=64, channel_max=16,
             d_channel_base=64, d_channel_max=16)
@@ -260,8 +259,8 @@ def test_trainer_steps_mixing_r1_and_ema(tmp_path):
     from training.checkpoint import load_checkpoint, save_checkpoint
     from training.steps.stylegan import StyleGANTrainer
 
-    cfg = StyleGANConfig(**TINY, mixing_prob=1.0, r1_every=2)
-    tr = StyleGANTrainer(cfg)
+    cfg, opts = StyleGANConfig(**TINY), dict(mixing_prob=1.0, r1_every=2)
+    tr = StyleGANTrainer(cfg, **opts)
     batch = {"image": torch.rand(8, 3, 16, 16) * 2 - 1}
     logs = [tr.step(batch) for _ in range(3)]
     assert logs[0]["R1"] > 0 and logs[1]["R1"] == 0 and logs[2]["R1"] > 0      # lazy R1 every 2 steps
@@ -270,7 +269,7 @@ def test_trainer_steps_mixing_r1_and_ema(tmp_path):
     torch.testing.assert_close(E.w_avg, G.w_avg)
     assert tr.samples().shape == (64, 3, 16, 16)
     save_checkpoint(tr, tmp_path / "ck", 3)
-    tr2 = StyleGANTrainer(cfg)
+    tr2 = StyleGANTrainer(cfg, **opts)
     load_checkpoint(tr2, tmp_path / "ck")
     torch.testing.assert_close(tr2.nets["G_ema"].synthesis.const, E.synthesis.const)
     assert tr2._steps_done("D") == 3

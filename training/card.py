@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 import platform
+import re
+from pathlib import Path
 
 import torch
 
@@ -45,3 +47,18 @@ def model_card(*, name: str, family: str, paper: str, dataset: str, command: str
     if notes:
         lines += ["", notes]
     return "\n".join(lines) + "\n"
+
+
+def write_card_section(folder: str | Path, key: str, section: str, legacy_header: str | None = None) -> Path:
+    """Put `section` (markdown) into folder/README.md between <!-- key:begin --> and <!-- key:end -->,
+    replacing the section an earlier run wrote. Cards written before the markers existed lose
+    everything from `legacy_header` on instead. Returns the card's path."""
+    card = Path(folder) / "README.md"
+    text = card.read_text() if card.is_file() else f"# {Path(folder).name}\n"
+    begin, end = f"<!-- {key}:begin -->", f"<!-- {key}:end -->"
+    if begin in text:
+        text = re.sub(re.escape(begin) + ".*?" + re.escape(end), "", text, flags=re.S)
+    elif legacy_header and legacy_header in text:
+        text = text.split(legacy_header)[0]
+    card.write_text(text.rstrip() + "\n\n" + "\n".join([begin, "", section.strip(), "", end]) + "\n")
+    return card

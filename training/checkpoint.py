@@ -3,19 +3,19 @@
     <out>/checkpoint/state.safetensors   nets.<name>.<param>, opt.<name>.<idx>.<key>, rng
     <out>/checkpoint/state.json          step, optimizer hyper-parameters, trainer settings
 
-Written to a temporary folder and swapped in with os.replace, so a crash mid-write
+Written to a temporary folder and swapped in (studio.files.atomic_folder), so a crash mid-write
 never leaves a half checkpoint: the previous one stays until the new one is complete.
 """
 from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import torch
 from safetensors.torch import load_file, save_file
+
+from studio.files import atomic_folder, old_copy
 
 STATE = "state.safetensors"
 META = "state.json"
@@ -41,23 +41,12 @@ def _flatten(trainer) -> tuple[dict[str, torch.Tensor], dict]:
 
 
 def save_checkpoint(trainer, folder: str | os.PathLike, step: int, extra: dict | None = None) -> Path:
-    folder = Path(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
     tensors, meta = _flatten(trainer)
     meta.update(step=step, **(extra or {}))
-    tmp = Path(tempfile.mkdtemp(prefix=".ckpt.", dir=folder.parent))
-    try:
+    with atomic_folder(folder) as tmp:
         save_file(tensors, str(tmp / STATE))
         (tmp / META).write_text(json.dumps(meta, indent=1))
-        old = folder.with_name(folder.name + ".old")
-        if folder.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(folder, old)
-        os.replace(tmp, folder)
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return folder
+    return Path(folder)
 
 
 def read_meta(folder: str | os.PathLike) -> dict | None:
@@ -68,8 +57,8 @@ def read_meta(folder: str | os.PathLike) -> dict | None:
 def load_checkpoint(trainer, folder: str | os.PathLike) -> dict:
     """Restore nets, optimizers and RNG in place; returns the metadata (with "step")."""
     folder = Path(folder)
-    if not (folder / STATE).is_file() and folder.with_name(folder.name + ".old").is_dir():
-        folder = folder.with_name(folder.name + ".old")  # a crash between the two renames
+    if not (folder / STATE).is_file() and old_copy(folder).is_dir():
+        folder = old_copy(folder)  # a crash between the two renames
     meta = json.loads((folder / META).read_text())
     tensors = load_file(str(folder / STATE))
     for name, net in trainer.nets.items():

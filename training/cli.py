@@ -15,8 +15,9 @@ import sys
 import time
 from pathlib import Path
 
-from .setup import RunSpec, build_run
-from .steps import TRAINERS
+from .setup import RunSpec, build_run, split_settings
+from .families import TRAINERS
+from .losses import LOSSES
 
 
 def parse_value(text: str):
@@ -36,14 +37,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--lr", type=float, help="both learning rates")
     p.add_argument("--lr-g", type=float)
     p.add_argument("--lr-d", type=float)
-    p.add_argument("--loss", choices=["nonsaturating", "hinge", "lsgan", "wgan-gp"])
+    p.add_argument("--loss", choices=LOSSES)
     p.add_argument("--spectral-norm", action=argparse.BooleanOptionalAction, default=None)
     p.add_argument("--img-size", type=int)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--sample-every", type=int)
     p.add_argument("--checkpoint-every", type=int, default=500)
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                   help="override a field of the family's config, e.g. --set g_width=32")
+                   help="override a field of the family's config (e.g. --set g_width=32) or one of its trainer's "
+                        "options (e.g. --set r1_gamma=0.1 for stylegan)")
     p.add_argument("--out", required=True, help="run folder (checkpoint, samples, exported model)")
     p.add_argument("--export", help="where to save the final model (default <out>/model)")
     p.add_argument("--name", help="model name in its card (default: the export folder's name)")
@@ -69,8 +71,9 @@ def main(argv: list[str] | None = None) -> int:
         lr_g=args.lr_g or args.lr, lr_d=args.lr_d or args.lr, loss=args.loss, spectral_norm=args.spectral_norm,
         img_size=args.img_size, seed=args.seed, sample_every=args.sample_every,
         checkpoint_every=args.checkpoint_every,
-        model={k: parse_value(v) for k, v in (s.split("=", 1) for s in args.set)},
     ).resolved()
+    spec.model, spec.trainer = split_settings(spec.family, {k: parse_value(v) for k, v in
+                                                            (s.split("=", 1) for s in args.set)})
     trainer, dataset = build_run(spec)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

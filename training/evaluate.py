@@ -1,37 +1,32 @@
 """`gan-studio eval MODEL`: the measurements behind each bundled model's card.
 
-Dispatches on the model's family to training/eval/<family>.py, whose main(model, argv)
-prints the metrics (and can write them as JSON with --json PATH).
+Dispatches on the model's family to its evaluation module (training/families.py), whose
+main(model, argv) prints the metrics (and can write them as JSON with --json PATH).
 """
 from __future__ import annotations
 
 import importlib
 import sys
 
-EVALUATORS = {
-    # family: module with main(model_name_or_path, argv) -> int
-    "cyclegan": "training.eval.cyclegan",
-    "dcgan": "training.eval.dcgan",
-    "infogan": "training.eval.infogan",
-    "spade": "training.eval.spade",
-    "stylegan": "training.eval.stylegan",
-}
-
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0] in ("-h", "--help"):
+        from .families import TRAINING
+
         print("usage: gan-studio eval MODEL [options]   (families with an evaluation: "
-              + ", ".join(sorted(EVALUATORS)) + ")")
+              + ", ".join(sorted(TRAINING)) + ")")
         return 0 if argv else 2
     from studio.hub import read_config, resolve
 
+    from .families import TRAINING
+
     model = argv[0]
     family = read_config(resolve(model)).get("family")
-    if family not in EVALUATORS:
+    if family not in TRAINING:
         print(f"no evaluation for family {family!r}", file=sys.stderr)
         return 2
-    return importlib.import_module(EVALUATORS[family]).main(model, argv[1:]) or 0
+    return importlib.import_module(TRAINING[family].evaluation).main(model, argv[1:]) or 0
 
 
 def parse_eval_args(p, argv: list[str] | None):

@@ -14,9 +14,9 @@ import torch
 
 from studio import hub
 from studio.images import grid
+from studio.registry import get_family
 
 from .card import model_card
-from .papers import PAPERS
 from .setup import RunSpec
 
 
@@ -27,7 +27,7 @@ def cli_command(spec: RunSpec, out: str | Path, export: str | Path | None = None
             "--loss", str(spec.loss), "--spectral-norm" if spec.spectral_norm else "--no-spectral-norm",
             "--img-size", str(spec.img_size), "--seed", str(spec.seed), "--sample-every", str(spec.sample_every),
             "--checkpoint-every", str(spec.checkpoint_every)]
-    for key, value in spec.model.items():
+    for key, value in {**spec.model, **spec.trainer}.items():
         args += ["--set", f"{key}={value if isinstance(value, str) else json.dumps(value)}"]
     args += ["--out", str(out)]
     if export:
@@ -41,7 +41,7 @@ def export_run(trainer, folder: str | Path, *, name: str, spec: RunSpec, dataset
                wall_s: float, final_losses: dict[str, float], samples: torch.Tensor | None = None,
                notes: str = "") -> Path:
     """Write trainer.export() with its model card and a samples.png grid to `folder`; returns the folder."""
-    card = model_card(name=name, family=spec.family, paper=PAPERS.get(spec.family, ""), dataset=dataset,
+    card = model_card(name=name, family=spec.family, paper=get_family(spec.family).paper, dataset=dataset,
                       command=command, steps=steps, wall_s=wall_s, final_losses=final_losses, notes=notes)
     folder = hub.save(trainer.export(), folder, card=card)
     if samples is None:

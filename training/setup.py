@@ -10,8 +10,8 @@ import torch
 
 from studio.registry import get_family
 
-from .datasets import make_dataset
-from .steps import get_trainer_class
+from .datasets import check_fits, make_dataset
+from .families import get_trainer_class
 
 CHANNELS = {"mnist": 1}
 
@@ -31,6 +31,7 @@ class RunSpec:
     sample_every: int | None = None
     checkpoint_every: int = 500
     model: dict = field(default_factory=dict)   # overrides of the family's config fields
+    trainer: dict = field(default_factory=dict)  # the trainer's own options (e.g. StyleGAN's r1_gamma)
 
     def resolved(self) -> "RunSpec":
         """Fill every None with the family's default."""
@@ -44,10 +45,25 @@ class RunSpec:
         return out
 
 
+def split_settings(family: str, settings: dict) -> tuple[dict, dict]:
+    """`--set key=value` settings -> (model config overrides, trainer options); unknown keys are refused."""
+    cfg_fields = {f.name for f in fields(get_family(family).config)}
+    options = getattr(get_trainer_class(family), "OPTIONS", None)
+    opt_fields = {f.name for f in fields(options)} if options else set()
+    unknown = sorted(set(settings) - cfg_fields - opt_fields)
+    if unknown:
+        raise ValueError(f"{family} has no setting {', '.join(unknown)}: its config fields are "
+                         f"{', '.join(sorted(cfg_fields))}" + (f"; its trainer's options {', '.join(sorted(opt_fields))}"
+                                                               if opt_fields else ""))
+    return ({k: v for k, v in settings.items() if k in cfg_fields},
+            {k: v for k, v in settings.items() if k not in cfg_fields})
+
+
 def build_run(spec: RunSpec, **dataset_kwargs):
-    """-> (trainer, dataset) for a resolved spec."""
+    """-> (trainer, dataset) for a resolved spec; a dataset that does not fit the family is refused first."""
     spec = spec.resolved()
     family = get_family(spec.family)
+    check_fits(spec.family, family.needs, str(spec.dataset))
     dataset = make_dataset(spec.dataset, img_size=spec.img_size, **dataset_kwargs)
     cfg_fields = {f.name for f in fields(family.config)}
     overrides = dict(spec.model)
@@ -59,7 +75,7 @@ def build_run(spec: RunSpec, **dataset_kwargs):
         overrides.update({k: v for k, v in dataset.config_fields().items() if k in cfg_fields})
     cfg = family.config(**overrides)
     torch.manual_seed(spec.seed)                    # the same --seed gives the same initial weights
-    trainer = get_trainer_class(spec.family)(cfg, loss=spec.loss, lr_g=spec.lr_g, lr_d=spec.lr_d)
+    trainer = get_trainer_class(spec.family)(cfg, loss=spec.loss, lr_g=spec.lr_g, lr_d=spec.lr_d, **spec.trainer)
     if hasattr(trainer, "set_total_steps"):      # e.g. CycleGAN's linear learning-rate decay
         trainer.set_total_steps(spec.steps)
     return trainer, dataset

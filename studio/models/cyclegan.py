@@ -35,6 +35,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..errors import ModelLoadError, check_state_dict
+
 DIRECTIONS = ("AtoB", "BtoA")
 
 
@@ -169,8 +171,6 @@ class Generator(nn.Module):
         blocks from the `model.N.conv_block` keys. Pre-0.4 InstanceNorm running statistics are dropped.
         `direction` defaults to AtoB, or BtoA for files named like `*net_G_B*`.
         """
-        from ..hub import ModelLoadError
-
         path = Path(path)
         try:
             state = torch.load(str(path), map_location="cpu", weights_only=True)
@@ -216,8 +216,6 @@ class Generator(nn.Module):
         model = cls(cfg)
         prefix = "G_AB." if direction == "AtoB" else "G_BA."
         mapped = {prefix + k: v for k, v in state.items()}
-        from ..hub import check_state_dict
-
         check_state_dict(model, mapped, path.name)
         model.load_state_dict(mapped, strict=True)
         model.name = path.stem

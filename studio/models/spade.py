@@ -31,7 +31,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .layers import SPADEResBlock, maybe_sn, one_hot_labels
+from .layers import maybe_sn
 
 DEFAULT_CLASSES = [f"class {i}" for i in range(8)]
 DEFAULT_PALETTE = ["#%02x%02x%02x" % tuple(int(255 * (0.5 + 0.5 * math.sin(2.4 * i + k))) for k in (0, 2, 4))
@@ -84,6 +84,73 @@ def hex_to_rgb(color: str) -> tuple[int, int, int]:
         raise ValueError(f"palette colours must be #rrggbb, got {color!r}")
     return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
 
+
+# ---------------------------------------------------------------------------- SPADE blocks
+
+def one_hot_labels(label: torch.Tensor, num_classes: int) -> torch.Tensor:
+    """(N, H, W) integer classes -> (N, K, H, W) float one-hot; a (N, K, H, W) input passes through."""
+    if label.dim() == 4:
+        if label.shape[1] != num_classes:
+            raise ValueError(f"one-hot label map has {label.shape[1]} channels, the model has {num_classes} classes")
+        return label.float()
+    if label.dim() != 3:
+        raise ValueError(f"label map must be (N, H, W) class indices or (N, K, H, W) one-hot, got {tuple(label.shape)}")
+    label = label.long()
+    if label.numel() and (int(label.min()) < 0 or int(label.max()) >= num_classes):
+        raise ValueError(f"label map has classes outside 0..{num_classes - 1}")
+    return torch.nn.functional.one_hot(label, num_classes).permute(0, 3, 1, 2).float()
+
+
+class SPADE(nn.Module):
+    """Spatially-adaptive (de)normalisation: (N, C, H, W), seg (N, K, h, w) -> (N, C, H, W).
+
+    The activations are normalised without a learned affine (BatchNorm), then modulated per
+    pixel: norm(x) * (1 + gamma(seg)) + beta(seg), where gamma and beta are predicted by a
+    small conv net from the label map resized (nearest) to x's resolution. A uniform label
+    region thus keeps its meaning after normalisation, which a norm layer with one scale and
+    bias per channel would wash away.
+    """
+
+    def __init__(self, channels: int, label_nc: int, hidden: int = 32, kernel: int = 3):
+        super().__init__()
+        pad = kernel // 2
+        self.norm = nn.BatchNorm2d(channels, affine=False)
+        self.shared = nn.Sequential(nn.Conv2d(label_nc, hidden, kernel, 1, pad), nn.ReLU(inplace=True))
+        self.gamma = nn.Conv2d(hidden, channels, kernel, 1, pad)
+        self.beta = nn.Conv2d(hidden, channels, kernel, 1, pad)
+
+    def forward(self, x: torch.Tensor, seg: torch.Tensor) -> torch.Tensor:
+        seg = torch.nn.functional.interpolate(seg, size=x.shape[2:], mode="nearest")   # (N, K, H, W)
+        a = self.shared(seg)                                                          # (N, hidden, H, W)
+        return self.norm(x) * (1 + self.gamma(a)) + self.beta(a)
+
+
+class SPADEResBlock(nn.Module):
+    """SPADE residual block: (N, cin, H, W), seg -> (N, cout, H, W).
+
+    main path  SPADE -> LeakyReLU(0.2) -> conv3x3 -> SPADE -> LeakyReLU -> conv3x3
+    shortcut   identity, or SPADE -> conv1x1 when cin != cout. Convs optionally spectral-normed.
+    """
+
+    def __init__(self, cin: int, cout: int, label_nc: int, hidden: int = 32, sn: bool = True):
+        super().__init__()
+        mid = min(cin, cout)
+        self.learned_shortcut = cin != cout
+        self.norm_0, self.conv_0 = SPADE(cin, label_nc, hidden), maybe_sn(nn.Conv2d(cin, mid, 3, 1, 1), sn)
+        self.norm_1, self.conv_1 = SPADE(mid, label_nc, hidden), maybe_sn(nn.Conv2d(mid, cout, 3, 1, 1), sn)
+        if self.learned_shortcut:
+            self.norm_s = SPADE(cin, label_nc, hidden)
+            self.conv_s = maybe_sn(nn.Conv2d(cin, cout, 1, bias=False), sn)
+        self.act = nn.LeakyReLU(0.2)
+
+    def forward(self, x: torch.Tensor, seg: torch.Tensor) -> torch.Tensor:
+        skip = self.conv_s(self.norm_s(x, seg)) if self.learned_shortcut else x
+        dx = self.conv_0(self.act(self.norm_0(x, seg)))
+        dx = self.conv_1(self.act(self.norm_1(dx, seg)))
+        return skip + dx
+
+
+# ---------------------------------------------------------------------------- networks
 
 class StyleEncoder(nn.Module):
     """VAE encoder: (N, 3, H, W) in [-1, 1] -> (mu, logvar), each (N, z_dim)."""

@@ -33,7 +33,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .layers import EqualConv2d, EqualLinear, StyledConv, ToRGB, truncate
+from .layers import truncate
 
 NOISE_MODES = ("const", "random", "none")
 
@@ -55,11 +55,6 @@ class StyleGANConfig:
     architecture: str = "skip"   # generator output: "skip" (sum of every resolution's ToRGB) or "orig" (last only)
     adain: str = "none"          # StyleGAN1's instance norm + style bias (StyleNorm) before: "none", "all"
                                  # styled layers, or only the "torgb" layer(s)
-    # training settings, recorded with the model (set with --set key=value)
-    mixing_prob: float = 0.9     # style-mixing regularisation (StyleGAN1 Sec. 3.1)
-    r1_gamma: float = 0.05       # lazy R1 weight (0 = off)
-    r1_every: int = 16
-    ema_kimg: float = 5.0        # half-life of the EMA generator, in thousands of images
 
     def __post_init__(self):
         if self.img_size < 8 or self.img_size & (self.img_size - 1):
@@ -91,6 +86,15 @@ class StyleGANConfig:
         return min(self.d_channel_max, self.d_channel_base // res)
 
 
+TRAINING_FIELDS = ("mixing_prob", "r1_gamma", "r1_every", "ema_kimg")   # in configs of format 1
+
+
+def upgrade_config(data: dict, version: int) -> dict:
+    """config.json of format 1 also held the trainer's settings; they are the trainer's options now
+    (training/steps/stylegan.py), so an older folder loads with them dropped."""
+    return {k: v for k, v in data.items() if k not in TRAINING_FIELDS}
+
+
 def ws_resolution(cfg: StyleGANConfig, i: int) -> int:
     """The resolution whose convolutions read style index i (toRGB of the previous one shares it)."""
     return min(4 * 2 ** ((i + 1) // 2), cfg.img_size)
@@ -105,6 +109,138 @@ def style_groups(cfg: StyleGANConfig) -> dict[str, list[int]]:
             "fine": [i for i, r in enumerate(res) if r >= 32],
             "all": list(range(cfg.num_ws))}
 
+
+# ----------------------------------------------------------------------------- StyleGAN2 blocks
+# Equalized learning rate (Karras et al. 2018, ProGAN): weights are stored ~N(0, 1/lr_mul) and
+# scaled at runtime by lr_mul/sqrt(fan_in), so Adam's step size is the same for every layer.
+
+class EqualLinear(nn.Module):
+    """(N, cin) -> (N, cout); equalized lr; `lr_mul` < 1 slows a layer down (StyleGAN's mapping: 0.01)."""
+
+    def __init__(self, cin: int, cout: int, bias_init: float = 0.0, lr_mul: float = 1.0, act: bool = False):
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(cout, cin) / lr_mul)
+        self.bias = nn.Parameter(torch.full((cout,), float(bias_init) / lr_mul))
+        self.scale, self.lr_mul, self.act = lr_mul / math.sqrt(cin), lr_mul, act
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = F.linear(x, self.weight * self.scale, self.bias * self.lr_mul)
+        return F.leaky_relu(x, 0.2) * math.sqrt(2) if self.act else x
+
+
+class EqualConv2d(nn.Module):
+    """(N, cin, H, W) -> (N, cout, H, W), 'same' padding, equalized lr, optional LeakyReLU(0.2)*sqrt(2)."""
+
+    def __init__(self, cin: int, cout: int, kernel: int = 3, act: bool = True):
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(cout, cin, kernel, kernel))
+        self.bias = nn.Parameter(torch.zeros(cout))
+        self.scale, self.act = 1 / math.sqrt(cin * kernel * kernel), act
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = F.conv2d(x, self.weight * self.scale, self.bias, padding=self.weight.shape[-1] // 2)
+        return F.leaky_relu(x, 0.2) * math.sqrt(2) if self.act else x
+
+
+def modulate_weight(weight: torch.Tensor, styles: torch.Tensor, demodulate: bool = True,
+                    eps: float = 1e-8) -> torch.Tensor:
+    """StyleGAN2 weight (de)modulation, written out for reading and testing.
+
+    weight (O, I, k, k), styles (N, I) -> per-sample weights (N, O, I, k, k):
+        w'_{oik} = s_i w_{oik};   w''_{oik} = w'_{oik} / sqrt(sum_{i,k} w'_{oik}^2 + eps)
+    Demodulation makes each output channel unit-variance for unit-variance inputs, which
+    replaces StyleGAN1's AdaIN (instance norm + style scale) without its droplet artefacts.
+    """
+    w = weight[None] * styles[:, None, :, None, None]
+    if demodulate:
+        w = w * torch.rsqrt(w.pow(2).sum(dim=(2, 3, 4), keepdim=True) + eps)
+    return w
+
+
+class ModulatedConv2d(nn.Module):
+    """StyleGAN2's modulated convolution (Karras et al. 2020, arXiv:1912.04958, Sec. 2.2).
+
+    x (N, cin, H, W), w (N, w_dim) -> (N, cout, H', W') with H' = 2H if up else H.
+    The style s = A(w) (an affine layer, bias 1) scales the input channels of the kernel,
+    demodulation renormalises each output channel. Computed without per-sample kernels:
+    conv(x * s) * d equals conv with the (de)modulated kernel, and shares one conv for the batch.
+    """
+
+    def __init__(self, cin: int, cout: int, w_dim: int, kernel: int = 3, demodulate: bool = True,
+                 up: bool = False):
+        super().__init__()
+        self.affine = EqualLinear(w_dim, cin, bias_init=1.0)
+        self.weight = nn.Parameter(torch.randn(cout, cin, kernel, kernel))
+        self.scale = 1 / math.sqrt(cin * kernel * kernel)
+        self.demodulate, self.up = demodulate, up
+
+    def forward(self, x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+        s = self.affine(w)                                        # (N, cin)
+        weight = self.weight * self.scale                          # (cout, cin, k, k)
+        if self.up:
+            x = F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False)
+        x = F.conv2d(x * s[:, :, None, None], weight, padding=weight.shape[-1] // 2)
+        if self.demodulate:                                        # d_o = 1/sqrt(sum_{i,k} (w_oik s_i)^2)
+            d = torch.rsqrt((weight.pow(2).sum(dim=(2, 3))[None] * s[:, None, :].pow(2)).sum(2) + 1e-8)
+            x = x * d[:, :, None, None]                            # (N, cout)
+        return x
+
+
+class StyleNorm(nn.Module):
+    """StyleGAN1's AdaIN (arXiv:1812.04948 eq. 1) in front of a modulated conv: normalise each feature
+    map of each image, then add a per-channel bias from w; the style's scale is the modulation of the
+    conv that follows. The normalisation wipes the statistics earlier styles gave each channel, so
+    "each style controls only one convolution" (StyleGAN1 Sec. 3.1), colours included."""
+
+    def __init__(self, cin: int, w_dim: int):
+        super().__init__()
+        self.affine = EqualLinear(w_dim, cin)                        # w (N, w_dim) -> bias (N, cin)
+
+    def forward(self, x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+        return F.instance_norm(x, eps=1e-5) + self.affine(w)[:, :, None, None]
+
+
+class StyledConv(nn.Module):
+    """[AdaIN] + modulated conv + per-pixel noise (learned strength) + bias + LeakyReLU: one StyleGAN2
+    layer (with adain=True the input is first normalised as in StyleGAN1, see StyleNorm)."""
+
+    def __init__(self, cin: int, cout: int, w_dim: int, resolution: int, up: bool = False, adain: bool = False):
+        super().__init__()
+        self.norm = StyleNorm(cin, w_dim) if adain else None
+        self.conv = ModulatedConv2d(cin, cout, w_dim, 3, up=up)
+        self.noise_strength = nn.Parameter(torch.zeros(()))
+        self.register_buffer("noise_const", torch.randn(1, 1, resolution, resolution))
+        self.bias = nn.Parameter(torch.zeros(cout))
+
+    def forward(self, x: torch.Tensor, w: torch.Tensor, noise_mode: str = "random") -> torch.Tensor:
+        if self.norm is not None:
+            x = self.norm(x, w)
+        x = self.conv(x, w)
+        if noise_mode == "random":
+            x = x + self.noise_strength * torch.randn(x.shape[0], 1, *x.shape[2:], device=x.device)
+        elif noise_mode == "const":
+            x = x + self.noise_strength * self.noise_const
+        elif noise_mode != "none":
+            raise ValueError(f"noise_mode must be 'const', 'random' or 'none', got {noise_mode!r}")
+        return F.leaky_relu(x + self.bias[None, :, None, None], 0.2) * math.sqrt(2)
+
+
+class ToRGB(nn.Module):
+    """[AdaIN] + 1x1 modulated conv without demodulation: features -> an RGB contribution, styled by w."""
+
+    def __init__(self, cin: int, w_dim: int, channels: int = 3, adain: bool = False):
+        super().__init__()
+        self.norm = StyleNorm(cin, w_dim) if adain else None
+        self.conv = ModulatedConv2d(cin, channels, w_dim, kernel=1, demodulate=False)
+        self.bias = nn.Parameter(torch.zeros(channels))
+
+    def forward(self, x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+        if self.norm is not None:
+            x = self.norm(x, w)
+        return self.conv(x, w) + self.bias[None, :, None, None]
+
+
+# ----------------------------------------------------------------------------- networks
 
 class MappingNetwork(nn.Module):
     """z (N, z_dim) -> w (N, w_dim): normalise z, then an MLP with 100x slower learning rate."""

@@ -18,7 +18,7 @@ from training import jobs as J
 from training.datasets import DATASETS as NAMED_DATASETS
 from training.datasets.folder import EXTENSIONS, DatasetError
 from training.losses import LOSSES
-from training.steps import TRAINERS, get_trainer_class
+from training.families import TRAINERS, get_trainer_class
 
 from .. import hub
 from .common import explain, friendly

@@ -14,6 +14,30 @@ from torch.utils.data import Dataset
 
 DATASETS = ("mnist", "landscapes", "faces", "summer2winter")
 
+# What each dataset's items carry (a family's step declares what it reads: studio.registry, `needs`).
+PROVIDES = {"mnist": ("image", "class"), "landscapes": ("image", "label_map"), "faces": ("image", "attrs"),
+            "summer2winter": ("A", "B")}
+FOLDER_PROVIDES = ("image",)          # a folder or zip of your images
+KIND_WORDS = {"image": "images", "class": "class labels", "label_map": "label maps", "attrs": "attributes",
+              "A": "unpaired domain-A images", "B": "domain-B images"}
+
+
+def provides(name: str) -> tuple[str, ...]:
+    return PROVIDES.get(name, FOLDER_PROVIDES)
+
+
+def check_fits(family: str, needs: tuple[str, ...], dataset: str) -> None:
+    """Refuse a family + dataset whose items lack what the family's step reads, naming what fits."""
+    if set(needs) <= set(provides(dataset)):
+        return
+    fits = [n for n in DATASETS if set(needs) <= set(PROVIDES[n])]
+    if set(needs) <= set(FOLDER_PROVIDES):
+        fits.append("a folder or zip of your images")
+    words = lambda kinds: " and ".join(KIND_WORDS.get(k, k) for k in kinds)  # noqa: E731
+    shown = dataset if dataset in PROVIDES else "a folder or zip of images"
+    raise ValueError(f"the {family} family trains on {words(needs)}, but {shown} has {words(provides(dataset))}. "
+                     f"Datasets that fit {family}: {', '.join(fits) or 'none here'}.")
+
 
 def make_dataset(name: str, img_size: int = 32, channels: int | None = None, **kwargs) -> Dataset:
     if name == "mnist":

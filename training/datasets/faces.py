@@ -34,6 +34,8 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
+from studio.images import to_tensor
+
 HEAD_SHAPES = ["round", "oval", "square"]
 HAIR_STYLES = ["bald", "short", "long", "bun"]
 SKIN_TONES = {"porcelain": (255, 222, 198), "fair": (243, 196, 164), "beige": (226, 172, 130),
@@ -440,7 +442,7 @@ class FaceDataset(Dataset):
         if not 0 <= i < self.length:
             raise IndexError(i)
         image, attrs = make_face(sample_seed(self.seed, i), self.size, **self.overrides)
-        x = torch.from_numpy(image).permute(2, 0, 1).float().div_(127.5).sub_(1.0)
+        x = to_tensor(image)
         enc = encode_attributes(attrs)
         return {"image": x, "attrs": {k: torch.tensor(v, dtype=torch.float32 if isinstance(v, float) else torch.long)
                                       for k, v in enc.items()}}

@@ -40,6 +40,8 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
+from studio.images import to_tensor
+
 CLASSES: list[str] = ["sky", "cloud", "mountain", "water", "sand", "grass", "tree", "snow"]
 SKY, CLOUD, MOUNTAIN, WATER, SAND, GRASS, TREE, SNOW = range(len(CLASSES))
 
@@ -709,6 +711,6 @@ class LandscapeDataset(Dataset):
         if not 0 <= i < self.length:
             raise IndexError(i)
         labels, image, style = make_landscape(sample_seed(self.seed, i), self.size, self.time, self.season)
-        x = torch.from_numpy(image).permute(2, 0, 1).float().div_(127.5).sub_(1.0)
+        x = to_tensor(image)
         return {"image": x, "label": torch.from_numpy(labels.astype(np.int64)),
                 "time": TIMES.index(style["time"]), "season": SEASONS.index(style["season"])}

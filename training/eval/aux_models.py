@@ -11,7 +11,8 @@ from pathlib import Path
 from safetensors.torch import load_file, save_file
 from torch import nn
 
-REPO = Path(__file__).resolve().parents[2]
+from studio.paths import REPO_ROOT as REPO
+from studio.paths import eval_dir  # noqa: F401 (re-exported)
 WEIGHTS, METRICS = "model.safetensors", "metrics.json"
 
 

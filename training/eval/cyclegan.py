@@ -27,12 +27,15 @@ import torch.nn.functional as F
 from torch import nn
 
 from studio import hub
+from studio.images import to_tensor
+from studio.paths import eval_dir
 
 from ..datasets.landscapes import make_landscape
+from ..card import write_card_section
 from ..datasets.unpaired import SEED_EVAL
 from ..evaluate import parse_eval_args
 
-CLASSIFIER_DIR = Path(__file__).resolve().parents[2] / "pretrained" / "_eval" / "season-classifier"
+CLASSIFIER_DIR = eval_dir() / "season-classifier"
 CLF_SIZE = 64
 CLF_TRAIN_SEED = 5_000_000        # layout seeds of the classifier's own training pictures
 EVAL_SEED_BASE = 7_000_000        # layout seeds of the evaluation pictures (+ SEED_EVAL)
@@ -59,7 +62,7 @@ class SeasonClassifier(nn.Module):
 
 def _img(seed: int, size: int, season: str, time_: str | None = None) -> torch.Tensor:
     _, image, _ = make_landscape(seed, size, time=time_, season=season)
-    return torch.from_numpy(image).permute(2, 0, 1).float().div(127.5).sub(1.0)
+    return to_tensor(image)
 
 
 def _season_batch(seeds, size: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -212,11 +215,8 @@ translation F(b), the reconstruction G(F(b)).
 
 def update_card(model: str, metrics: dict) -> Path:
     folder = hub.resolve(model)
-    card = folder / hub.CARD_NAME
-    text = card.read_text() if card.is_file() else f"# {folder.name}\n"
-    text = text.split("\n## Evaluation\n")[0].rstrip("\n") + "\n\n"
-    card.write_text(text + card_section(metrics).replace("MODEL", folder.name) + "\n" + SAMPLES_NOTE)
-    return card
+    return write_card_section(folder, "cyclegan-eval", card_section(metrics).replace("MODEL", folder.name) + "\n"
+                              + SAMPLES_NOTE, legacy_header="\n## Evaluation\n")
 
 
 def main(model: str, argv: list[str]) -> int:

@@ -21,9 +21,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .aux_models import METRICS, REPO, WEIGHTS, load_aux, rel, save_aux  # noqa: F401 (re-exported)
+from studio.images import to_tensor
 
-DEFAULT_DIR = REPO / "pretrained" / "_eval" / "face-attrs"
+from .aux_models import METRICS, REPO, WEIGHTS, eval_dir, load_aux, rel, save_aux  # noqa: F401 (re-exported)
+
+DEFAULT_DIR = eval_dir() / "face-attrs"
 SEED_BASE = 900_000_000          # face seeds used here; far from FaceDataset's seed * 1_000_003 + i
 HUE_BINS = 6
 BALD = 0                         # index of "bald" in faces.HAIR_STYLES
@@ -78,7 +80,7 @@ def faces(n: int, size: int, start: int) -> tuple[torch.Tensor, dict[str, torch.
         imgs.append(img)
         for k, v in labels_of(attrs).items():
             labs[k].append(v)
-    x = torch.from_numpy(np.stack(imgs)).permute(0, 3, 1, 2).float().div(127.5).sub(1.0)
+    x = to_tensor(np.stack(imgs))
     return x, {k: torch.tensor(v) for k, v in labs.items()}
 
 

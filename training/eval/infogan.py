@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import shlex
 import time
 from pathlib import Path
@@ -34,9 +33,9 @@ from studio import hub
 from studio.models.infogan import Generator
 
 from . import mnist_classifier
+from ..card import write_card_section
 from ..evaluate import parse_eval_args
 
-BEGIN, END = "<!-- infogan-eval:begin -->", "<!-- infogan-eval:end -->"
 
 
 # ----------------------------------------------------------------------------- image properties
@@ -201,7 +200,7 @@ def write_card(folder: Path, result: dict, command: str) -> None:
         infogan_grid(str(folder), f"c{k}", 0).save(folder / f"samples_c{k}.png")
         grids.append((f"c{k} (columns: -2 … 2, training range -1 … 1; rows: noise seeds and categories)",
                       f"samples_c{k}.png"))
-    lines = [BEGIN, "", "## Evaluation", "", f"`{command}` ({result['wall_s']:.0f} s)", "", "| metric | value |",
+    lines = ["## Evaluation", "", f"`{command}` ({result['wall_s']:.0f} s)", "", "| metric | value |",
              "|---|---|"]
     lines += [f"| {a} | {b} |" for a, b in summary_rows(result)]
     lines += ["", "Pooled: correlation over all images (other inputs random); within-input: after subtracting "
@@ -209,11 +208,8 @@ def write_card(folder: Path, result: dict, command: str) -> None:
               "the ink (> 0 leans right); thickness is ink area / half the ink boundary length.", ""]
     for title, name in grids:
         lines += [f"**Varying {title}**", "", f"![{name}]({name})", ""]
-    lines += ["```json", json.dumps(result, indent=1), "```", "", END]
-    card_path = folder / hub.CARD_NAME
-    card = card_path.read_text() if card_path.is_file() else f"# {folder.name}\n"
-    card = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), "", card, flags=re.S).rstrip() + "\n\n"
-    card_path.write_text(card + "\n".join(lines) + "\n")
+    lines += ["```json", json.dumps(result, indent=1), "```"]
+    write_card_section(folder, "infogan-eval", "\n".join(lines))
 
 
 def main(model: str, argv: list[str]) -> int:

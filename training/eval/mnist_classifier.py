@@ -19,9 +19,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .aux_models import METRICS, REPO, WEIGHTS, load_aux, rel, save_aux  # noqa: F401 (re-exported)
+from .aux_models import METRICS, REPO, WEIGHTS, eval_dir, load_aux, rel, save_aux  # noqa: F401 (re-exported)
 
-DEFAULT_DIR = REPO / "pretrained" / "_eval" / "mnist-classifier"
+DEFAULT_DIR = eval_dir() / "mnist-classifier"
 
 
 class DigitClassifier(nn.Module):

@@ -20,7 +20,10 @@ import torch.nn.functional as F
 from safetensors.torch import load_file, save_file
 from torch import nn
 
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "pretrained" / "_eval" / "landscape-segmenter"
+from studio.images import to_tensor
+from studio.paths import eval_dir
+
+DEFAULT_DIR = eval_dir() / "landscape-segmenter"
 TRAIN_SEED, TEST_SEED = 11, 99          # dataset seeds (LandscapeDataset(seed=...)); SPADE trains on seed 0
 
 
@@ -58,7 +61,7 @@ def landscape_pairs(seed: int, n: int, size: int = 64, offset: int = 0) -> tuple
         lab, img, _ = make_landscape(sample_seed(seed, i), size)
         labs.append(lab)
         imgs.append(img)
-    x = torch.from_numpy(np.stack(imgs)).permute(0, 3, 1, 2).float() / 127.5 - 1
+    x = to_tensor(np.stack(imgs))
     return x, torch.from_numpy(np.stack(labs).astype(np.int64))
 
 

@@ -19,6 +19,7 @@ import time
 import torch
 
 from . import segmenter as S
+from ..card import write_card_section
 from ..evaluate import parse_eval_args
 
 EVAL_SEED, EVAL_OFFSET = 99, 20_000    # LandscapeDataset(seed=99) items 20000.. : unseen by SPADE (seed 0) and
@@ -89,11 +90,9 @@ def main(model: str, argv: list[str]) -> int:
         Path(args.json).write_text(json.dumps(report, indent=1) + "\n")
     if args.card:
         samples_png(G, x, y).save(hub.resolve(model) / "samples.png")
-        card = hub.resolve(model) / hub.CARD_NAME
-        text = card.read_text() if card.is_file() else ""
-        text = text.split(CARD_HEADER)[0].rstrip() + "\n\n" + card_section(report, list(models), argv)
-        card.write_text(text)
-        print(f"appended the results to {card}")
+        card = write_card_section(hub.resolve(model), "spade-eval", card_section(report, list(models), argv),
+                                  legacy_header=CARD_HEADER)
+        print(f"wrote the results into {card}")
     return 0
 
 

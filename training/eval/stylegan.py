@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import shlex
 import time
 from pathlib import Path
@@ -34,9 +33,9 @@ from studio.models.stylegan import style_groups
 
 from . import face_attrs
 from .face_attrs import BALD, COARSE, FINE
+from ..card import write_card_section
 from ..evaluate import parse_eval_args
 
-BEGIN, END = "<!-- stylegan-eval:begin -->", "<!-- stylegan-eval:end -->"
 
 
 @torch.no_grad()
@@ -133,7 +132,7 @@ def write_card(folder: Path, result: dict, command: str) -> None:
         style_mix(str(folder), "1-6", "11-16", styles).save(folder / f"mixing_{styles}.png")
         grids.append((styles, result["styles"][styles], f"mixing_{styles}.png"))
     clf = result["classifier_heldout_accuracy"] or {}
-    lines = [BEGIN, "", "## Evaluation: style mixing", "", f"`{command}` ({result['wall_s']:.0f} s)", "",
+    lines = ["## Evaluation: style mixing", "", f"`{command}` ({result['wall_s']:.0f} s)", "",
              "| metric | value |", "|---|---|",
              f"| resolution | {result['img_size']}×{result['img_size']} px, {len(result['per_layer_follow'])} style "
              f"inputs; presets coarse ws {result['styles']['coarse']}, middle {result['styles']['middle']}, "
@@ -150,11 +149,8 @@ def write_card(folder: Path, result: dict, command: str) -> None:
     for styles, idx, name in grids:
         lines += [f"**Rows: seeds 1-6; columns: seeds 11-16; {styles} styles (ws {idx[0]}-{idx[-1]}) from the "
                   "column seed**", "", f"![{name}]({name})", ""]
-    lines += ["```json", json.dumps(result, indent=1), "```", "", END]
-    card_path = folder / hub.CARD_NAME
-    card = card_path.read_text() if card_path.is_file() else f"# {folder.name}\n"
-    card = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), "", card, flags=re.S).rstrip() + "\n\n"
-    card_path.write_text(card + "\n".join(lines) + "\n")
+    lines += ["```json", json.dumps(result, indent=1), "```"]
+    write_card_section(folder, "stylegan-eval", "\n".join(lines))
 
 
 def _resizing(predict, size: int):

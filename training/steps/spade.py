@@ -16,7 +16,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from studio.models.layers import one_hot_labels
+from studio.images import to_tensor
+from studio.models.spade import one_hot_labels
 from studio.models.spade import Discriminator, Generator, SPADEConfig
 
 from .. import losses as L
@@ -110,7 +111,7 @@ def style_presets(G, n: int = 24, seed: int = 777) -> dict[str, list[float]]:
     try:
         for name, (time, season) in PRESETS.items():
             imgs = [ls.make_landscape(ls.sample_seed(seed, i), G.config.img_size, time, season)[1] for i in range(n)]
-            x = torch.from_numpy(np.stack(imgs)).permute(0, 3, 1, 2).float() / 127.5 - 1
+            x = to_tensor(np.stack(imgs))
             mu, _ = G.encode(x)
             out[name] = mu.mean(0).tolist()
     finally:

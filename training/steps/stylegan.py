@@ -7,6 +7,7 @@ resumed run continues exactly: the checkpoint already holds the optimizer state.
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 
 import torch
 
@@ -20,21 +21,32 @@ def _adam(params, lr: float) -> torch.optim.Optimizer:
     return torch.optim.Adam(params, lr=lr, betas=(0.0, 0.99), eps=1e-8)   # StyleGAN2's settings
 
 
+@dataclass
+class StyleGANTraining:
+    """The trainer's own settings (`--set key=value` on the CLI); the model's config holds only its shape."""
+    mixing_prob: float = 0.9     # style-mixing regularisation (StyleGAN1 Sec. 3.1)
+    r1_gamma: float = 0.05       # lazy R1 weight (0 = off)
+    r1_every: int = 16
+    ema_kimg: float = 5.0        # half-life of the EMA generator, in thousands of images
+
+
 class StyleGANTrainer(GANTrainer):
     loss_names = ("G", "D", "R1", "D(x)", "D(G(z))")
+    OPTIONS = StyleGANTraining
     DEFAULTS = dict(dataset="faces", steps=3000, batch_size=32, lr_g=2e-3, lr_d=2e-3, loss="nonsaturating",
                     sample_every=200, img_size=32)
 
     def __init__(self, cfg: StyleGANConfig, loss: str = "nonsaturating", lr_g: float = 2e-3, lr_d: float = 2e-3,
-                 n_samples: int = 64, sample_seed: int = 1234):
-        self.cfg, self.loss = cfg, L.check_loss(loss)
+                 n_samples: int = 64, sample_seed: int = 1234, **options):
+        self.cfg, self.loss, self.train_cfg = cfg, L.check_loss(loss), StyleGANTraining(**options)
         if self.loss == "wgan-gp":
             raise ValueError("the stylegan trainer supports nonsaturating, hinge or lsgan (R1 replaces the GP)")
         G, D = Generator(cfg), Discriminator(cfg)
         G_ema = copy.deepcopy(G).eval().requires_grad_(False)
         self.nets = {"G": G, "D": D, "G_ema": G_ema}
         # Lazy regularisation: R1 runs every r1_every D steps, so Adam's moments are rescaled (StyleGAN2 App. B).
-        c = cfg.r1_every / (cfg.r1_every + 1) if cfg.r1_gamma > 0 else 1.0
+        t = self.train_cfg
+        c = t.r1_every / (t.r1_every + 1) if t.r1_gamma > 0 else 1.0
         self.optimizers = {"G": _adam(G.parameters(), lr_g), "D": _adam(D.parameters(), lr_d * c)}
         self.fixed_z = torch.randn(n_samples, cfg.z_dim, generator=torch.Generator().manual_seed(sample_seed))
 
@@ -47,30 +59,31 @@ class StyleGANTrainer(GANTrainer):
 
     def _ws(self, n: int) -> torch.Tensor:
         """Mapped ws for a batch; with prob mixing_prob, layers from a random cut-off on use a second z."""
-        G, cfg = self.nets["G"], self.cfg
+        G, cfg, p = self.nets["G"], self.cfg, self.train_cfg.mixing_prob
         ws = G.map(torch.randn(n, cfg.z_dim), update_w_avg=True)
-        if cfg.mixing_prob > 0 and torch.rand(()) < cfg.mixing_prob:
+        if p > 0 and torch.rand(()) < p:
             cut = int(torch.randint(1, cfg.num_ws, ()))
             ws = ws.clone()
             ws[:, cut:] = G.map(torch.randn(n, cfg.z_dim))[:, cut:]
         return ws
 
     def step(self, batch: dict) -> dict[str, float]:
-        G, D, cfg = self.nets["G"], self.nets["D"], self.cfg
+        G, D = self.nets["G"], self.nets["D"]
         real = batch["image"]                                            # (N, C, S, S)
         n = real.shape[0]
 
         # Discriminator (+ lazy R1 on reals every r1_every steps)
         with torch.no_grad():
             fake = G.synthesis(self._ws(n), "random")
-        r1_now = cfg.r1_gamma > 0 and self._steps_done("D") % cfg.r1_every == 0
+        t = self.train_cfg
+        r1_now = t.r1_gamma > 0 and self._steps_done("D") % t.r1_every == 0
         real_in = real.detach().requires_grad_(r1_now)
         d_real, d_fake = D(real_in), D(fake)
         loss_d = L.d_loss(self.loss, d_real, d_fake)
         r1 = torch.zeros(())
         if r1_now:
             r1 = L.r1_penalty(d_real, real_in)
-            loss_d = loss_d + (cfg.r1_gamma / 2) * r1 * cfg.r1_every
+            loss_d = loss_d + (t.r1_gamma / 2) * r1 * t.r1_every
         self.optimizers["D"].zero_grad(set_to_none=True)
         loss_d.backward()
         self.optimizers["D"].step()
@@ -91,7 +104,7 @@ class StyleGANTrainer(GANTrainer):
         """G_ema <- beta G_ema + (1 - beta) G, half-life ema_kimg thousand images (ramped up early on);
         buffers (w_avg, const noise) are copied."""
         nimg = self._steps_done("G") * batch_size
-        half_life = min(self.cfg.ema_kimg * 1000, nimg * 0.05 + 1)   # StyleGAN2-ADA's ema_rampup = 0.05
+        half_life = min(self.train_cfg.ema_kimg * 1000, nimg * 0.05 + 1)   # StyleGAN2-ADA's ema_rampup = 0.05
         beta = 0.5 ** (batch_size / max(half_life, 1e-8))
         G, E = self.nets["G"], self.nets["G_ema"]
         for pe, p in zip(E.parameters(), G.parameters()):

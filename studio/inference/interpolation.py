@@ -1,0 +1,61 @@
+"""Latent interpolation: the generator's images along a lerp / slerp path between two seeds' codes."""
+from __future__ import annotations
+
+import os
+import tempfile
+
+import torch
+from PIL import Image
+from torch import nn
+
+from ..images import grid, to_pil
+from ..latent import interpolate as interp
+from ..models.layers import seeded_normal
+from . import CELL, DISPLAY, get_model
+
+
+def _latents(G: nn.Module, seed_a: int, seed_b: int, t, method: str) -> torch.Tensor:
+    a, b = seeded_normal(seed_a, G.z_dim), seeded_normal(seed_b, G.z_dim)
+    z = interp(a, b, t, method)
+    return z if z.dim() == 2 else z[None]
+
+
+def _check(steps: int | None = None, t: float | None = None, truncation: float = 1.0) -> None:
+    if steps is not None and not 2 <= int(steps) <= 64:
+        raise ValueError(f"steps must be between 2 and 64, got {steps}")
+    if t is not None and not 0.0 <= float(t) <= 1.0:
+        raise ValueError(f"t must be between 0 and 1, got {t}")
+    if not 0.0 <= float(truncation) <= 2.0:
+        raise ValueError(f"truncation must be between 0 and 2, got {truncation}")
+
+
+@torch.no_grad()
+def interpolation_frames(model: str, seed_a: int, seed_b: int, steps: int = 8, method: str = "slerp",
+                         truncation: float = 1.0) -> torch.Tensor:
+    """(steps, C, H, W) in [-1, 1]: frame k is G(path(k / (steps - 1)))."""
+    _check(steps=steps, truncation=truncation)
+    G = get_model(model)
+    t = torch.linspace(0, 1, int(steps))
+    return G(_latents(G, int(seed_a), int(seed_b), t, method), truncation=float(truncation))
+
+
+def interpolate(model: str, seed_a: int, seed_b: int, steps: int = 8, method: str = "slerp",
+                truncation: float = 1.0, gif_dir: str | None = None) -> tuple[Image.Image, str]:
+    """-> (frame strip, path of an animated GIF that walks A -> B -> A)."""
+    frames = interpolation_frames(model, seed_a, seed_b, steps, method, truncation)
+    strip = grid(frames, nrow=len(frames), cell=CELL)
+    pics = [to_pil(f, DISPLAY) for f in frames]
+    loop = pics + pics[-2:0:-1]          # there and back, so the GIF loops smoothly
+    fd, path = tempfile.mkstemp(suffix=".gif", prefix=f"interp_{seed_a}_{seed_b}_", dir=gif_dir)
+    os.close(fd)
+    loop[0].save(path, save_all=True, append_images=loop[1:], duration=90, loop=0)
+    return strip, path
+
+
+@torch.no_grad()
+def interpolate_frame(model: str, seed_a: int, seed_b: int, t: float = 0.5, method: str = "slerp",
+                      truncation: float = 1.0) -> Image.Image:
+    _check(t=t, truncation=truncation)
+    G = get_model(model)
+    return to_pil(G(_latents(G, int(seed_a), int(seed_b), float(t), method), truncation=float(truncation))[0],
+                  DISPLAY)
