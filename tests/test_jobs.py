@@ -16,6 +16,9 @@ from training.datasets import folder as F
 from training.datasets import make_dataset
 from training.loop import Event
 
+from studio.ui import uploads
+from studio.ui.training_view import curves, status_text
+
 # ------------------------------------------------------------------ folder dataset
 
 
@@ -139,7 +142,7 @@ def wait_for(pred, timeout=60.0):
 
 
 def test_lifecycle_pause_resume_stop_exports(manager, tmp_path):
-    assert manager.status().startswith("idle")
+    assert status_text(manager.view()).startswith("idle")
     job = manager.start(tiny_spec(steps=100_000), name="life")
     assert job.state == "running"
     wait_for(lambda: job.view().step >= 10)
@@ -154,7 +157,7 @@ def test_lifecycle_pause_resume_stop_exports(manager, tmp_path):
     manager.resume()
     assert job.state == "running"
     wait_for(lambda: job.view().step >= frozen + 10)
-    text = manager.stop()
+    text = status_text(manager.stop())
     view = job.view()
     assert view.state == "stopped" and "stopped" in text and 'model saved as "life"' in text
     model = tmp_path / "models" / "life"
@@ -178,8 +181,8 @@ def test_watch_streams_until_done_and_history_is_bounded(manager):
     assert views[-1].history and views[-1].model == "watched"
     png = job.samples_file()
     assert png == job.samples_file() and Image.open(png).size == (8 * 34 + 2, 8 * 34 + 2)   # once per step
-    frame = J.curves(views[-1])
-    assert set(frame["term"]) == {"G", "D"} and set(J.curves(views[-1], probabilities=True)["term"]) == {
+    frame = curves(views[-1])
+    assert set(frame["term"]) == {"G", "D"} and set(curves(views[-1], probabilities=True)["term"]) == {
         "D(x)", "D(G(z))"}
     h = J.LossHistory(max_points=10)
     for s in range(1000):
@@ -223,10 +226,10 @@ def test_bad_inputs_are_clear(manager, tmp_path):
     with pytest.raises(ValueError, match="no trainer"):
         J.make_spec("nope", "mnist", 5, 4, 2e-4, 2e-4, "hinge", 10, 0)
     with pytest.raises(ValueError, match="unknown dataset"):
-        J.dataset_source("imagenet")
+        uploads.dataset_source("imagenet")
     with pytest.raises(ValueError, match="only trains on uploaded"):
-        J.dataset_source("/etc")
-    assert J.dataset_source("mnist") == ("mnist", {})
+        uploads.dataset_source("/etc")
+    assert uploads.dataset_source("mnist") == ("mnist", {})
     assert not manager.busy()
 
 
@@ -272,7 +275,7 @@ def test_cli_exports_through_the_shared_export(tmp_path):
 def test_prune_uploads_removes_only_old_unused_folders(tmp_path, monkeypatch):
     import os
 
-    monkeypatch.setattr(J, "uploads_dir", lambda: tmp_path / "uploads")
+    monkeypatch.setattr(uploads, "uploads_dir", lambda: tmp_path / "uploads")
     old, new, running = (tmp_path / "uploads" / f"upload-{n}" for n in ("old", "new", "running"))
     for d in (old, new, running):
         d.mkdir(parents=True)
@@ -280,6 +283,6 @@ def test_prune_uploads_removes_only_old_unused_folders(tmp_path, monkeypatch):
     two_days_ago = time.time() - 2 * 24 * 3600
     for d in (old, running):
         os.utime(d, (two_days_ago, two_days_ago))
-    removed = J.prune_uploads(keep={str(running)})
+    removed = uploads.prune_uploads(keep={str(running)})
     assert removed == [old]
     assert not old.exists() and new.is_dir() and running.is_dir()

@@ -11,15 +11,15 @@ never waits for them, and never renders anything: turning samples into a PNG and
 losses into a table happens in the reader, once per new sample step.
 
 The app creates one JobManager (no module-level singleton) and hands it to the
-training tab. A finished or stopped job is exported with training.export.export_run
-into studio.hub.user_models_dir()/<run name>, so it appears in `/models` at once.
+training tab, which renders its JobViews (studio/ui/training_view.py). A finished or stopped
+job is exported with training.export.export_run into studio.hub.user_models_dir()/<run name>,
+so it appears in `/models` at once.
 """
 from __future__ import annotations
 
 import logging
 import math
 import re
-import shutil
 import tempfile
 import threading
 import time
@@ -32,6 +32,7 @@ from torch.utils.data import default_collate
 
 from studio import hub
 from studio.images import grid
+from studio.paths import studio_home
 
 from .checkpoint import read_meta
 from .export import cli_command, export_run
@@ -59,36 +60,8 @@ class JobBusy(RuntimeError):
     """A job is already running or paused."""
 
 
-def studio_home() -> Path:
-    return hub.user_models_dir().parent
-
-
 def runs_dir() -> Path:
     return studio_home() / "runs"
-
-
-def uploads_dir() -> Path:
-    return studio_home() / "uploads"
-
-
-UPLOAD_MAX_AGE_S = 24 * 3600
-
-
-def prune_uploads(keep: set[str] = frozenset(), max_age_s: float = UPLOAD_MAX_AGE_S) -> list[Path]:
-    """Delete gathered upload folders older than max_age_s (except those in keep, e.g. the running
-    job's dataset) so a long-lived public studio does not fill its disk. Returns what was removed."""
-    root, now, removed = uploads_dir(), time.time(), []
-    if not root.is_dir():
-        return removed
-    keep = {str(Path(k).resolve()) for k in keep if k}
-    for d in root.glob("upload-*"):
-        try:
-            if d.is_dir() and str(d.resolve()) not in keep and now - d.stat().st_mtime > max_age_s:
-                shutil.rmtree(d, ignore_errors=True)
-                removed.append(d)
-        except OSError:
-            pass
-    return removed
 
 
 def check_run_name(name: str) -> str:
@@ -103,40 +76,6 @@ def check_run_name(name: str) -> str:
 def default_run_name(family: str, dataset: str) -> str:
     short = re.sub(r"[^A-Za-z0-9]+", "-", Path(dataset).stem)[:20].strip("-") or "data"
     return f"{family}-{short}-{time.strftime('%m%d-%H%M%S')}"
-
-
-def dataset_source(dataset: str) -> tuple[str, dict]:
-    """A dataset as the tab and the API name it -> (make_dataset name, its kwargs).
-
-    Named sets pass through; "mnist-download" fetches the 60k training split; a path must
-    be an upload (or lie under $GAN_STUDIO_HOME/datasets or the temp folder), so a public
-    studio cannot be pointed at arbitrary folders of its server.
-    """
-    from .datasets import DATASETS
-    from .datasets.mnist import default_roots, find_idx, load_arrays
-
-    dataset = (dataset or "").strip()
-    if dataset in DATASETS:
-        return dataset, {}
-    if dataset == "mnist-download":
-        root = default_roots()[-1]
-        if find_idx(root, "train") is None:
-            try:
-                load_arrays(root, download=True)
-            except Exception as e:
-                raise ValueError(f"could not download the 60k MNIST training set into {root} (offline?): "
-                                 f"{type(e).__name__}: {' '.join(str(e).split())[:200]}. The shipped 10k "
-                                 "digits work offline: choose 'mnist'.") from None
-        return "mnist", {"root": root}
-    p = Path(dataset).expanduser()
-    if dataset and p.exists():
-        roots = [uploads_dir(), studio_home() / "datasets", Path(tempfile.gettempdir())]
-        if any(p.resolve().is_relative_to(r.resolve()) for r in roots):
-            return str(p), {}
-        raise ValueError(f"{dataset}: the studio only trains on uploaded images or folders under "
-                         f"{studio_home() / 'datasets'}; upload a zip, or use the CLI for other folders")
-    raise ValueError(f"unknown dataset {dataset!r}: use one of {', '.join(DATASETS)}, mnist-download, "
-                     "or upload a zip/folder of images")
 
 
 def make_spec(family: str, dataset: str, steps, batch_size, lr_g, lr_d, loss, sample_every, seed,
@@ -487,30 +426,30 @@ class JobManager:
             raise ValueError(f"run '{out.name}' has a checkpoint of a different model ({old.get('family')}, "
                              f"{meta.get('config')}); untick resume or choose another run name")
 
-    def pause(self) -> str:
+    def view(self) -> JobView | None:
+        """A snapshot of the current (or last) job, None before the first."""
+        return self._job.view() if self._job is not None else None
+
+    def pause(self) -> JobView | None:
         if self._job is not None:
             self._job.pause()
-        return self.status()
+        return self.view()
 
-    def resume(self) -> str:
+    def resume(self) -> JobView | None:
         if self._job is not None:
             self._job.resume()
-        return self.status()
+        return self.view()
 
-    def stop(self, wait_s: float = 120.0) -> str:
+    def stop(self, wait_s: float = 120.0) -> JobView | None:
         """Ask the job to stop; waits (up to wait_s) until its checkpoint and model are saved."""
         job = self._job
         if job is None or job.state in TERMINAL:
-            return "No training job is running. " + self.status()
+            return self.view()
         job.control.stop.set()
         job.control.run.set()                       # a paused job must wake up to stop
         if job.thread is not None:
             job.thread.join(wait_s)
-        return self.status()
-
-    def status(self) -> str:
-        job = self._job
-        return status_text(job.view()) if job else "idle: no training job yet"
+        return self.view()
 
     def watch(self, job: Job | None = None, poll_s: float | None = None) -> Iterator[JobView]:
         """Snapshots of `job` (default: the current one) whenever it changed, until it ends."""
@@ -526,71 +465,3 @@ class JobManager:
             if view.state in TERMINAL:
                 return
             time.sleep(self.poll_s if poll_s is None else poll_s)
-
-
-# ---------------------------------------------------------------- rendering for readers (UI side)
-
-PLOT_EXCLUDE = ("lr",)        # scalars reported for the log, not curves
-
-
-def is_probability(name: str) -> bool:
-    return name.startswith("D(") or name.endswith("acc")
-
-
-def curves(view: JobView, probabilities: bool = False):
-    """Long-format table (step, value, term) of the loss curves, or of D(x)/D(G(z))-like terms."""
-    import pandas as pd
-
-    rows = [(step, float(v), k) for step, losses in view.history for k, v in losses.items()
-            if k not in PLOT_EXCLUDE and is_probability(k) == probabilities and math.isfinite(v)]
-    return pd.DataFrame(rows, columns=["step", "value", "term"])
-
-
-def _duration(s: float) -> str:
-    if not math.isfinite(s):
-        return "?"
-    s = int(s)
-    return f"{s // 3600}h {s % 3600 // 60:02d}m" if s >= 3600 else f"{s // 60}m {s % 60:02d}s" if s >= 60 else f"{s}s"
-
-
-def status_text(view: JobView | None) -> str:
-    if view is None:
-        return "idle: no training job yet"
-    pct = 100 * view.step / max(view.total, 1)
-    losses = ", ".join(f"{k} {v:.3f}" for k, v in view.losses.items())
-    lines = [f"Job '{view.name}' ({view.family} on {view.dataset}): {view.state}, "
-             f"step {view.step}/{view.total} ({pct:.0f}%)"]
-    if view.state in ("running", "paused"):
-        lines.append(f"{view.steps_per_s:.1f} steps/s, ETA {_duration(view.eta_s)}")
-    elif view.train_steps_per_s:
-        lines.append(f"{view.train_steps_per_s:.1f} steps/s on average")
-    if losses:
-        lines.append(f"losses: {losses}")
-    if view.diversity is not None and view.real_diversity:
-        lines.append(f"sample diversity {view.diversity / view.real_diversity:.2f}x the real data's")
-    lines.append(view.message)
-    lines += [f"WARNING: {w}" for w in view.warnings]
-    return "\n".join(lines)
-
-
-def progress_html(view: JobView | None) -> str:
-    if view is None:
-        return ""
-    pct = 100 * view.step / max(view.total, 1)
-    color = {"failed": "#c62828", "stopped": "#8d6e63", "paused": "#f9a825", "done": "#2e7d32"}.get(view.state,
-                                                                                                    "#3949ab")
-    eta = f" · ETA {_duration(view.eta_s)}" if view.state == "running" else ""
-    return (f'<div style="border:1px solid #999;border-radius:6px;height:22px;overflow:hidden">'
-            f'<div style="width:{pct:.1f}%;height:100%;background:{color}"></div></div>'
-            f'<div>{view.state} · step {view.step}/{view.total} ({pct:.0f}%) · '
-            f'{view.steps_per_s:.1f} steps/s{eta}</div>')
-
-
-def dataset_preview(dataset: str, img_size: int = 32, n: int = 16, **kwargs):
-    """A grid of the first n items of a dataset (what the model will be trained on)."""
-    from .datasets import make_dataset
-
-    ds = make_dataset(dataset, img_size=img_size, **kwargs)
-    idx = torch.linspace(0, len(ds) - 1, min(n, len(ds))).long().tolist()
-    images = batch_images(default_collate([ds[i] for i in idx]))
-    return grid(images, nrow=8, cell=64), getattr(ds, "description", dataset)

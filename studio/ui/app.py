@@ -1,18 +1,18 @@
-"""The studio: one tab per demo. build_app() only assembles; each tab module wires itself."""
+"""The studio: one tab per demo. build_app() only assembles; each tab module wires itself in build(ctx)."""
 from __future__ import annotations
-
-from pathlib import Path
 
 import gradio as gr
 
-from training.jobs import JobManager
-
 from .. import hub
+from ..paths import PACKAGE
 from . import cyclegan, gaugan, infogan, interpolation, stylemix, training
+from .common import TabContext, wire_pickers
 
 TABS = [interpolation, infogan, gaugan, stylemix, cyclegan, training]
 
-CSS = (Path(__file__).with_name("studio.css")).read_text
+
+def CSS() -> str:
+    return (PACKAGE / "ui" / "studio.css").read_text()
 
 
 def models() -> dict:
@@ -20,29 +20,19 @@ def models() -> dict:
     return hub.list_models()
 
 
-def build_app(jobs: JobManager | None = None) -> gr.Blocks:
-    jobs = jobs or JobManager()       # this app's training jobs (one at a time), shared by all its pages
+def build_app(jobs=None) -> gr.Blocks:
+    """The whole studio. `jobs`: a training.jobs.JobManager to share (default: the training tab makes one)."""
     with gr.Blocks(title="GAN Studio") as demo:
+        ctx = TabContext(demo, jobs)
         gr.Markdown("# GAN Studio\nSee how generative adversarial networks work: pick a tab, move the sliders.",
                     elem_id="header")
         with gr.Tabs() as tabs:
             for tab in TABS:
                 with gr.Tab(tab.TITLE):
-                    if tab is training:
-                        tab.build(demo, jobs)
-                    else:
-                        tab.build(demo)
-        refresh_pickers_on_tab_select(demo, tabs)
+                    tab.build(ctx)
+        wire_pickers(ctx, tabs)
         gr.api(models, api_name="models")
     return demo
-
-
-def refresh_pickers_on_tab_select(demo: gr.Blocks, tabs: gr.Tabs) -> None:
-    """Models trained meanwhile appear in every model picker as soon as a tab is opened."""
-    for fn in list(demo.fns.values()):
-        if getattr(fn.fn, "refreshes_models", False):
-            tabs.select(fn.fn, fn.inputs, fn.outputs, api_visibility="private", show_progress="hidden",
-                        queue=False)
 
 
 def theme() -> gr.Theme:

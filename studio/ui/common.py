@@ -1,14 +1,30 @@
-"""Small helpers every tab uses: friendly errors, model pickers, the explanation box."""
+"""What every tab shares: the build context, friendly errors, model pickers, the explanation box."""
 from __future__ import annotations
 
 import functools
 import random
+from dataclasses import dataclass, field
+from typing import Any, Callable
 
 import gradio as gr
 
-from .. import inference
+from .. import hub
 
 LATEX = [{"left": "$$", "right": "$$", "display": True}, {"left": "$", "right": "$", "display": False}]
+
+
+@dataclass
+class TabContext:
+    """Handed to every tab's build(ctx): the app being built, and what tabs share.
+
+    jobs: the app's training job manager (training.jobs.JobManager); the training tab makes one
+    when the app was built without it. pickers: the model dropdowns (with the function that lists
+    their choices); the app refreshes them all when the page loads and when a tab is opened, so
+    models trained meanwhile appear.
+    """
+    demo: gr.Blocks
+    jobs: Any = None
+    pickers: list[tuple[gr.Dropdown, Callable[[], list[str]]]] = field(default_factory=list)
 
 
 def friendly(fn):
@@ -22,27 +38,42 @@ def friendly(fn):
             return fn(*args, **kwargs)
         except gr.Error:
             raise
-        except (ValueError, FileNotFoundError, inference.hub.ModelLoadError) as e:
+        except (ValueError, FileNotFoundError, hub.ModelLoadError) as e:
             raise gr.Error(str(e), duration=8) from None
         except Exception as e:  # an unexpected failure still must not take the server down
             raise gr.Error(f"Something went wrong: {type(e).__name__}: {e}", duration=8) from None
     return wrapper
 
 
-def model_picker(choices: list[str], default: str, label: str = "Model") -> gr.Dropdown:
-    """A dropdown that also accepts names not listed (freshly trained models, folders, Hub ids)."""
+def model_picker(ctx: TabContext, choices_fn: Callable[[], list[str]], default: str,
+                 label: str = "Model") -> gr.Dropdown:
+    """A dropdown of models (bundled and trained here) that also accepts names not listed (folders,
+    Hub ids); registered with the app so that it is refreshed with the others."""
+    choices = choices_fn()
     value = default if default in choices else (choices[0] if choices else default)
-    return gr.Dropdown(choices=choices, value=value, label=label, allow_custom_value=True,
-                       info="bundled and your trained models; a folder or Hugging Face repo id works too")
+    dropdown = gr.Dropdown(choices=choices, value=value, label=label, allow_custom_value=True,
+                           info="bundled and your trained models; a folder or Hugging Face repo id works too")
+    ctx.pickers.append((dropdown, choices_fn))
+    return dropdown
 
 
-def refresh(choices_fn):
-    """An event handler that re-reads the model list (models trained meanwhile appear)."""
-    def _refresh(current):
-        choices = choices_fn()
-        return gr.Dropdown(choices=choices, value=current if current else (choices[0] if choices else None))
-    _refresh.refreshes_models = True     # app.py also runs it when a tab is opened (freshly trained models)
-    return _refresh
+def refresh_pickers(choices_fns: tuple[Callable[[], list[str]], ...], *current: str):
+    """Re-read every picker's model list, keeping each one's current value."""
+    updates = []
+    for fn, value in zip(choices_fns, current):
+        choices = fn()
+        updates.append(gr.Dropdown(choices=choices, value=value if value else (choices[0] if choices else None)))
+    return updates[0] if len(updates) == 1 else tuple(updates)
+
+
+def wire_pickers(ctx: TabContext, tabs: gr.Tabs) -> None:
+    """One refresh of all model pickers when the page loads and whenever a tab is opened."""
+    if not ctx.pickers:
+        return
+    dropdowns = [d for d, _ in ctx.pickers]
+    handler = functools.partial(refresh_pickers, tuple(fn for _, fn in ctx.pickers))
+    for event in (ctx.demo.load, tabs.select):
+        event(handler, dropdowns, dropdowns, api_visibility="private", show_progress="hidden", queue=False)
 
 
 def random_seed() -> int:

@@ -7,11 +7,10 @@ from pathlib import Path
 import gradio as gr
 
 from .. import hub, inference
-from .common import explain, friendly, model_picker, refresh
+from ..paths import assets_dir
+from .common import TabContext, explain, friendly, model_picker
 
 TITLE = "CycleGAN"
-
-ASSETS = Path(__file__).resolve().parents[2] / "assets" / "cyclegan"
 
 EXPLANATION = r"""
 **What you see.** A CycleGAN has two generators: $G$ turns a picture of domain $A$ (summer) into domain $B$
@@ -37,29 +36,27 @@ convolutions down, residual blocks, two transposed convolutions up, instance nor
 load the opposite file (e.g. `zebra2horse.pth`) for the other direction.
 """
 
-def picture_input(**kwargs) -> gr.Image:
-    """A gr.Image upload that hands the raw file to inference.load_picture, unopened.
+def picture_path(payload) -> str | None:
+    """The uploaded picture's file, unopened, from the raw value of a gr.Image.
 
-    gr.Image would open the file with PIL before our handler runs, so a corrupt file, a non-image
-    or a decompression bomb would fail inside Gradio with an unhelpful message. Here the handler
-    gets the path, and load_picture checks the size (before decoding) and the content and says
-    what is wrong. (An instance override, not a subclass: Gradio writes .pyi stubs for subclasses.)
+    The translate events run with preprocess=False: gr.Image would otherwise open the file with
+    PIL before our handler runs, so a corrupt file, a non-image or a decompression bomb would fail
+    inside Gradio with an unhelpful message. Gradio has already checked that the file is an upload
+    of this studio and moved it to its cache; inference.load_picture checks the size (before
+    decoding) and the content and says what is wrong.
     """
-    image = gr.Image(type="filepath", image_mode=None, **kwargs)
-    gradio_preprocess = image.preprocess
+    if payload is None or isinstance(payload, str):
+        return payload
+    path, url = payload.get("path"), payload.get("url") or ""
+    if url.startswith("data:"):          # a pasted picture that came inline
+        import base64
+        import tempfile
 
-    def preprocess(payload):
-        if payload is not None and payload.path and not (payload.url or "").startswith("data:"):
-            return str(payload.path)
-        try:
-            return gradio_preprocess(payload)
-        except gr.Error:
-            raise
-        except Exception as e:
-            raise gr.Error(f"the upload is not a picture that can be read ({type(e).__name__}: {e})") from None
-
-    image.preprocess = preprocess
-    return image
+        data = base64.b64decode(url.split(",", 1)[-1])
+        fd, path = tempfile.mkstemp(suffix=".img", prefix="pasted_")
+        with open(fd, "wb") as f:
+            f.write(data)
+    return path
 
 
 DIRECTION_LABELS = {"AtoB": "{a} → {b}", "BtoA": "{b} → {a}"}
@@ -73,12 +70,12 @@ def _direction_choices(model: str) -> tuple[list[tuple[str, str]], list[str]]:
 @friendly
 def translate(model, image, direction):
     """/translate: (translated image, cycle-reconstructed image or None for a one-direction model)."""
-    return inference.translate(model, image, direction)
+    return inference.translate(model, picture_path(image), direction)
 
 
 @friendly
 def translate_all(model, image, direction):
-    v = inference.translate_views(model, image, direction)
+    v = inference.translate_views(model, picture_path(image), direction)
     return v["translated"], v["reconstructed"], v["heatmap"], str(v["note"])
 
 
@@ -113,21 +110,19 @@ def import_official(file):
 
 
 def examples() -> list[str]:
-    return [str(p) for p in sorted(ASSETS.glob("*.png"))]
+    return [str(p) for p in sorted((assets_dir() / "cyclegan").glob("*.png"))]
 
 
-def build(demo: gr.Blocks) -> None:
-    choices = inference.cyclegan_models()
+def build(ctx: TabContext) -> None:
     default = inference.DEFAULT_MODELS["cyclegan"]
     pics = examples()
     with gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=300):
-            model = model_picker(choices, default)
+            model = model_picker(ctx, inference.cyclegan_models, default)
             direction = gr.Radio([("summer → winter", "AtoB"), ("winter → summer", "BtoA")], value="AtoB",
                                  label="Direction")
-            image = picture_input(value=pics[0] if pics else None,
-                             label="Your picture (any size)",
-                             sources=["upload", "clipboard"], height=300)
+            image = gr.Image(value=pics[0] if pics else None, type="filepath", image_mode=None,
+                             label="Your picture (any size)", sources=["upload", "clipboard"], height=300)
             if pics:
                 gr.Examples([[p] for p in pics], inputs=[image], label="Examples (synthetic landscapes)",
                             examples_per_page=12)
@@ -149,16 +144,16 @@ def build(demo: gr.Blocks) -> None:
 
     inputs = [model, image, direction]
     outputs = [translated, reconstructed, heat, note]
+    raw = dict(preprocess=False)        # the handlers get the upload's file unopened (picture_path)
     gr.on([image.change, direction.change], translate_all, inputs, outputs, api_name="_translate_live",
-          api_visibility="private", trigger_mode="always_last")
+          api_visibility="private", trigger_mode="always_last", **raw)
     model.change(directions_for, [model, direction], direction, api_name="_cyclegan_directions",
-                 api_visibility="private").then(translate_all, inputs, outputs, api_visibility="private")
+                 api_visibility="private").then(translate_all, inputs, outputs, api_visibility="private", **raw)
     official.upload(import_official, official, [model, direction, official_msg], api_name="_cyclegan_import",
-                    api_visibility="private").then(translate_all, inputs, outputs, api_visibility="private")
+                    api_visibility="private").then(translate_all, inputs, outputs, api_visibility="private", **raw)
 
     # Named API endpoint (api.md): (model, image, direction) -> (translated, reconstructed).
     hidden = gr.Button(visible=False)
-    hidden.click(translate, inputs, [translated, reconstructed], api_name="translate")
+    hidden.click(translate, inputs, [translated, reconstructed], api_name="translate", **raw)
 
-    demo.load(refresh(inference.cyclegan_models), model, model, api_visibility="private")
-    demo.load(translate_all, inputs, outputs, api_name="_translate_load", api_visibility="private")
+    ctx.demo.load(translate_all, inputs, outputs, api_name="_translate_load", api_visibility="private", **raw)

@@ -10,11 +10,11 @@ import numpy as np
 from PIL import Image
 
 from .. import inference
-from .common import explain, friendly, model_picker, random_seed, refresh
+from ..paths import assets_dir
+from .common import TabContext, explain, friendly, model_picker, random_seed
 
 TITLE = "GauGAN (paint a landscape)"
 
-EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "assets" / "gaugan"
 CANVAS = 256           # side of the painting canvas, in pixels
 STYLE_SEED = "seed (z ~ N(0, I))"
 
@@ -76,7 +76,7 @@ def _brush(entries: list[dict]) -> gr.Brush:
 
 
 def example_maps() -> list[str]:
-    return sorted(str(p) for p in EXAMPLES_DIR.glob("*.png"))
+    return sorted(str(p) for p in (assets_dir() / "gaugan").glob("*.png"))
 
 
 def _editor_value(img: Image.Image) -> dict:
@@ -92,7 +92,8 @@ def _hex(c: str) -> tuple[int, int, int]:
 # ---------------------------------------------------------------------------------------------- handlers
 
 @friendly
-def palette(model):
+def palette(model: str = inference.DEFAULT_MODELS["spade"]) -> list[dict]:
+    """/palette: [{"name", "color": "#rrggbb"}] of the model's label classes."""
     return inference.palette(model)
 
 
@@ -134,6 +135,15 @@ def fill(model, class_name):
     return _editor_value(Image.new("RGB", (CANVAS, CANVAS), color))
 
 
+def clear(model):
+    """The whole canvas in the first class (sky)."""
+    return fill(model, (_palette_or_empty(model) or [{"name": ""}])[0]["name"])
+
+
+def seed_style() -> str:
+    return STYLE_SEED
+
+
 @friendly
 def load_example(path):
     if not path:
@@ -173,9 +183,8 @@ def adapt(model):
 
 # ---------------------------------------------------------------------------------------------- layout
 
-def build(demo: gr.Blocks) -> None:
+def build(ctx: TabContext) -> None:
     default = inference.DEFAULT_MODELS["spade"]
-    choices = inference.spade_models()
     entries = _palette_or_empty(default)
     names = [e["name"] for e in entries]
     examples = example_maps()
@@ -187,7 +196,7 @@ def build(demo: gr.Blocks) -> None:
 
     with gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=300):
-            model = model_picker(choices, default)
+            model = model_picker(ctx, inference.spade_models, default)
             legend = gr.HTML(legend_html(entries), label="Classes")
             with gr.Row():
                 fill_class = gr.Dropdown(names, value=names[0] if names else None, label="Fill everything with",
@@ -224,23 +233,21 @@ def build(demo: gr.Blocks) -> None:
                  api_visibility="private").success(paint_editor, live_inputs, [output, note],
                                                    api_visibility="private")
     fill_btn.click(fill, [model, fill_class], editor, api_name="_gaugan_fill", api_visibility="private")
-    clear_btn.click(lambda m: fill(m, (_palette_or_empty(m) or [{"name": ""}])[0]["name"]), model, editor,
+    clear_btn.click(clear, model, editor,
                     api_name="_gaugan_clear", api_visibility="private")
     random_btn.click(random_map, model, editor, api_name="_gaugan_random", api_visibility="private")
     example.input(load_example, example, editor, api_name="_gaugan_example", api_visibility="private")
     rand_seed.click(random_seed, None, style_seed, api_visibility="private").then(
-        lambda: STYLE_SEED, None, style_preset, api_visibility="private")
+        seed_style, None, style_preset, api_visibility="private")
 
     # Named API endpoints (api.md): hidden inputs so scripts send a plain image file.
     with gr.Row(visible=False):
         api_map = gr.Image(type="numpy", image_mode="RGBA", format="png")
         api_style = gr.Image(type="numpy", image_mode="RGB")
         api_seed = gr.Number(0, precision=0)
-        api_palette = gr.JSON()
-        hidden_paint, hidden_palette = gr.Button(), gr.Button()
+        hidden_paint = gr.Button()
     hidden_paint.click(paint, [model, api_map, api_seed, api_style], output, api_name="paint")
-    hidden_palette.click(palette, model, api_palette, api_name="palette")
+    gr.api(palette, api_name="palette")
 
-    demo.load(refresh(inference.spade_models), model, model, api_visibility="private")
     if first is not None and entries:
-        demo.load(paint_editor, live_inputs, [output, note], api_name="_paint_load", api_visibility="private")
+        ctx.demo.load(paint_editor, live_inputs, [output, note], api_name="_paint_load", api_visibility="private")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import gradio as gr
 
 from .. import inference
-from .common import explain, friendly, model_picker, random_seed, refresh
+from .common import TabContext, explain, friendly, model_picker, random_seed
 
 TITLE = "InfoGAN codes"
 MAX_SLIDERS = 4          # continuous codes with a slider; a model with more keeps the rest at 0
@@ -64,11 +64,18 @@ def adapt(model):
             gr.Radio(choices=varies, value=varies[0]))
 
 
-def build(demo: gr.Blocks) -> None:
-    choices = inference.models_for("infogan")
+def infogan_models() -> list[str]:
+    return inference.models_for("infogan")
+
+
+def draw_grid(model, vary, seed):
+    return infogan_grid(model, vary, seed), grid_caption(model, vary)
+
+
+def build(ctx: TabContext) -> None:
     with gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=320):
-            model = model_picker(choices, inference.DEFAULT_MODELS["infogan"])
+            model = model_picker(ctx, infogan_models, inference.DEFAULT_MODELS["infogan"])
             category = gr.Radio(list(range(10)), value=0, label="Categorical code",
                                 info="10 values; training decided which digit each one draws")
             sliders = [gr.Slider(-2, 2, 0.0, step=0.05, label=f"c{i + 1} (continuous code {i + 1})",
@@ -92,9 +99,6 @@ def build(demo: gr.Blocks) -> None:
 
     inputs = [model, seed, category, *sliders]
     grid_inputs = [model, vary, seed]
-
-    def draw_grid(model, vary, seed):
-        return infogan_grid(model, vary, seed), grid_caption(model, vary)
 
     for i, s in enumerate(sliders):   # redraw while dragging; only the newest value is drawn
         s.input(infogan, inputs, image, api_name=f"_infogan_c{i + 1}", api_visibility="private",
@@ -121,7 +125,6 @@ def build(demo: gr.Blocks) -> None:
     hidden.click(infogan, [model, api_seed, api_category, *api_codes], image, api_name="infogan")
     hidden_grid.click(infogan_grid, [model, api_vary, api_seed, api_rows], grid_image, api_name="infogan_grid")
 
-    demo.load(refresh(lambda: inference.models_for("infogan")), model, model, api_visibility="private")
-    demo.load(infogan, inputs, image, api_name="_infogan_load", api_visibility="private")
-    demo.load(draw_grid, grid_inputs, [grid_image, caption], api_name="_infogan_grid_load",
+    ctx.demo.load(infogan, inputs, image, api_name="_infogan_load", api_visibility="private")
+    ctx.demo.load(draw_grid, grid_inputs, [grid_image, caption], api_name="_infogan_grid_load",
               api_visibility="private")

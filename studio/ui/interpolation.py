@@ -4,7 +4,7 @@ from __future__ import annotations
 import gradio as gr
 
 from .. import inference
-from .common import explain, friendly, model_picker, random_seed, refresh
+from .common import TabContext, explain, friendly, model_picker, random_seed
 
 TITLE = "Latent interpolation"
 
@@ -38,11 +38,16 @@ def interpolate_frame(model, seed_a, seed_b, t, method, truncation):
     return inference.interpolate_frame(model, int(seed_a), int(seed_b), float(t), method, float(truncation))
 
 
-def build(demo: gr.Blocks) -> None:
-    choices = inference.latent_models()
+def interpolate_views(model, seed_a, seed_b, steps, method, truncation):
+    """The strip, the GIF to show and the same GIF to download."""
+    image, path = interpolate(model, seed_a, seed_b, steps, method, truncation)
+    return image, path, path
+
+
+def build(ctx: TabContext) -> None:
     with gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=300):
-            model = model_picker(choices, inference.DEFAULT_MODELS["dcgan"])
+            model = model_picker(ctx, inference.latent_models, inference.DEFAULT_MODELS["dcgan"])
             with gr.Row():
                 seed_a = gr.Number(19, label="Seed A", precision=0, minimum=0, scale=3)
                 rand_a = gr.Button("🎲 random", scale=1, min_width=60)
@@ -70,12 +75,8 @@ def build(demo: gr.Blocks) -> None:
     inputs = [model, seed_a, seed_b, steps, method, truncation]
     frame_inputs = [model, seed_a, seed_b, t, method, truncation]
 
-    def run(*args):
-        image, path = interpolate(*args)
-        return image, path, path
-
     gr.on([model.change, seed_a.change, seed_b.change, steps.release, method.change, truncation.release],
-          run, inputs, [strip, gif, gif_file], api_name="_interpolate_live", api_visibility="private",
+          interpolate_views, inputs, [strip, gif, gif_file], api_name="_interpolate_live", api_visibility="private",
           trigger_mode="always_last")
     gr.on([model.change, seed_a.change, seed_b.change, method.change, truncation.release, t.change],
           interpolate_frame, frame_inputs, frame, api_name="_frame_live", api_visibility="private",
@@ -89,6 +90,6 @@ def build(demo: gr.Blocks) -> None:
     hidden = gr.Button(visible=False)
     hidden.click(interpolate, inputs, [strip, gif_file], api_name="interpolate")
 
-    demo.load(refresh(inference.latent_models), model, model, api_visibility="private")
-    demo.load(run, inputs, [strip, gif, gif_file], api_name="_interpolate_load", api_visibility="private")
-    demo.load(interpolate_frame, frame_inputs, frame, api_name="_frame_load", api_visibility="private")
+    ctx.demo.load(interpolate_views, inputs, [strip, gif, gif_file], api_name="_interpolate_load",
+                  api_visibility="private")
+    ctx.demo.load(interpolate_frame, frame_inputs, frame, api_name="_frame_load", api_visibility="private")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import gradio as gr
 
 from .. import inference
-from .common import explain, friendly, model_picker, refresh
+from .common import TabContext, explain, friendly, model_picker
 
 TITLE = "StyleGAN style mixing"
 
@@ -64,11 +64,20 @@ def layer_info(model):
     return text, gr.Slider(maximum=num_ws - 1), gr.Slider(maximum=num_ws - 1)
 
 
-def build(demo: gr.Blocks) -> None:
-    choices = stylegan_models()
+@friendly
+def show_cell(model, row_seeds, col_seeds, styles, truncation, noise_mode, evt: gr.SelectData):
+    x, y = evt.index
+    return inference.style_mix_cell(model, row_seeds, col_seeds, styles, float(truncation), noise_mode, x, y)
+
+
+def layer_range(lo, hi) -> str:
+    return f"{int(min(lo, hi))}-{int(max(lo, hi))}"
+
+
+def build(ctx: TabContext) -> None:
     with gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=320):
-            model = model_picker(choices, inference.DEFAULT_MODELS["stylegan"])
+            model = model_picker(ctx, stylegan_models, inference.DEFAULT_MODELS["stylegan"])
             row_seeds = gr.Textbox("1-4", label="Row seeds", info="e.g. 1,2,3 or 1-3 (at most 8)")
             col_seeds = gr.Textbox("10-14", label="Column seeds", info="they give the chosen styles")
             styles = gr.Dropdown(["coarse", "middle", "fine", "all"], value="coarse", allow_custom_value=True,
@@ -92,14 +101,9 @@ def build(demo: gr.Blocks) -> None:
 
     inputs = [model, row_seeds, col_seeds, styles, truncation, noise_mode]
 
-    @friendly
-    def show_cell(model, row_seeds, col_seeds, styles, truncation, noise_mode, evt: gr.SelectData):
-        x, y = evt.index
-        return inference.style_mix_cell(model, row_seeds, col_seeds, styles, float(truncation), noise_mode, x, y)
-
     gr.on([model.change, row_seeds.submit, col_seeds.submit, styles.change, truncation.release, noise_mode.change],
           style_mix, inputs, mix, api_name="_style_mix_live", api_visibility="private", trigger_mode="always_last")
-    gr.on([lo.release, hi.release], lambda a, b: f"{int(min(a, b))}-{int(max(a, b))}", [lo, hi], styles,
+    gr.on([lo.release, hi.release], layer_range, [lo, hi], styles,
           api_visibility="private")
     mix.select(show_cell, inputs, [big, caption], api_visibility="private")
     model.change(layer_info, model, [info, lo, hi], api_visibility="private")
@@ -108,6 +112,5 @@ def build(demo: gr.Blocks) -> None:
     hidden = gr.Button(visible=False)
     hidden.click(style_mix, inputs, mix, api_name="style_mix")
 
-    demo.load(refresh(stylegan_models), model, model, api_visibility="private")
-    demo.load(layer_info, model, [info, lo, hi], api_visibility="private")
-    demo.load(style_mix, inputs, mix, api_name="_style_mix_load", api_visibility="private")
+    ctx.demo.load(layer_info, model, [info, lo, hi], api_visibility="private")
+    ctx.demo.load(style_mix, inputs, mix, api_name="_style_mix_load", api_visibility="private")

@@ -1,8 +1,10 @@
 """Training tab: launch a small training of any family and watch it live.
 
 The job runs in training.jobs.JobManager's background thread; this module only wires
-widgets. Every stream (the Start button's, a reloaded page's, an API client's) polls the
-job, so closing the browser does not stop training and any page reattaches to it.
+widgets (training_view.py renders a job's snapshots, uploads.py says what a page may train on).
+Every stream (the Start button's, a reloaded page's, an API client's) polls the job, so closing
+the browser does not stop training and any page reattaches to it. The handlers take the app's
+JobManager as their first argument (bound with functools.partial in build).
 """
 from __future__ import annotations
 
@@ -17,11 +19,13 @@ import gradio as gr
 from training import jobs as J
 from training.datasets import DATASETS as NAMED_DATASETS
 from training.datasets.folder import EXTENSIONS, DatasetError
-from training.losses import LOSSES
 from training.families import TRAINERS, get_trainer_class
+from training.losses import LOSSES
 
 from .. import hub
-from .common import explain, friendly
+from . import uploads
+from .common import TabContext, explain, friendly
+from .training_view import curves, dataset_preview, progress_html, status_text, warnings_md
 
 TITLE = "Train a GAN"
 
@@ -80,7 +84,7 @@ def dataset_choices(extra: str | None = None) -> list:
 @functools.lru_cache(maxsize=16)
 def _preview(dataset: str, img_size: int):
     """Named sets and uploads (whose paths are unique per upload) are decoded once for their preview."""
-    return J.dataset_preview(dataset, img_size)
+    return dataset_preview(dataset, img_size)
 
 
 def preview(family, dataset, upload):
@@ -104,7 +108,7 @@ def prepare_upload(files, family, jobs: J.JobManager | None = None):
     """Uploaded zip or image files -> a validated dataset path (kept in the user's gr.State).
     Gathered folders older than a day are pruned first (never the running job's)."""
     job = jobs.current if jobs is not None else None
-    J.prune_uploads(keep={str(job.spec.dataset)} if job is not None and job.spec.dataset else set())
+    uploads.prune_uploads(keep={str(job.spec.dataset)} if job is not None and job.spec.dataset else set())
     paths = [str(getattr(f, "name", f)) for f in (files if isinstance(files, list) else [files]) if f]
     if not paths:
         return None, gr.skip(), None, "Upload a .zip or a folder of images."
@@ -112,7 +116,7 @@ def prepare_upload(files, family, jobs: J.JobManager | None = None):
     if len(paths) == 1 and paths[0].lower().endswith(".zip"):
         path = paths[0]
     else:                                       # gradio stores each file apart: gather them in one folder
-        dest = J.uploads_dir() / f"upload-{uuid.uuid4().hex[:8]}"
+        dest = uploads.uploads_dir() / f"upload-{uuid.uuid4().hex[:8]}"
         dest.mkdir(parents=True)
         for i, p in enumerate(x for x in paths if x.lower().endswith(EXTENSIONS)):
             shutil.copyfile(p, dest / f"{i:05d}_{Path(p).name}")
@@ -126,7 +130,87 @@ def prepare_upload(files, family, jobs: J.JobManager | None = None):
     return path, "upload", image, f"**Training data:** {desc}"
 
 
-def build(demo: gr.Blocks, jobs: J.JobManager) -> None:
+def ui_frames(jobs: J.JobManager, job):
+    """What the page shows of `job`, each time it changes, until it ends (the page never slows training)."""
+    shown = None
+    for view in jobs.watch(job):
+        png = job.samples_file()
+        yield (png if png != shown else gr.skip(), curves(view), curves(view, probabilities=True),
+               progress_html(view), warnings_md(view), status_text(view), view.model or gr.skip())
+        shown = png
+
+
+def launch(jobs: J.JobManager, family, dataset, upload, steps, batch_size, lr_g, lr_d, loss, sample_every, seed,
+           spectral_norm=None, run_name="", resume=False):
+    if dataset == "upload":
+        if not upload:
+            raise ValueError("Upload a .zip or a folder of images first (Your images).")
+        dataset = upload
+    name, kwargs = uploads.dataset_source(dataset)
+    spec = J.make_spec(family, name, steps, batch_size, lr_g, lr_d, loss, sample_every, seed, spectral_norm)
+    return jobs.start(spec, name=run_name or None, resume=bool(resume), **kwargs)
+
+
+@_streaming
+def start_ui(jobs: J.JobManager, family, dataset, upload, steps, batch_size, lr_g, lr_d, loss, spectral_norm, seed,
+             sample_every, run_name, resume):
+    yield from ui_frames(jobs, launch(jobs, family, dataset, upload, steps, batch_size, lr_g, lr_d, loss,
+                                      sample_every, seed, spectral_norm, run_name, resume))
+
+
+@_streaming
+def train_start(jobs: J.JobManager, family, dataset, steps, batch_size, lr, loss, sample_every, seed):
+    """/train_start: streams (samples, losses table, status text) until the job ends."""
+    job = launch(jobs, family, dataset, None, steps, batch_size, lr, lr, loss, sample_every, seed)
+    for view in jobs.watch(job):
+        yield job.samples_file(), curves(view), status_text(view)
+
+
+def reattach(jobs: J.JobManager):
+    if jobs.current is None:
+        yield None, None, None, "", "", status_text(None), gr.skip()
+    else:
+        yield from ui_frames(jobs, jobs.current)
+
+
+def train_status(jobs: J.JobManager) -> str:
+    """/train_status: the status text of the current or last job."""
+    return status_text(jobs.view())
+
+
+def train_stop(jobs: J.JobManager) -> str:
+    """/train_stop: stop the job (its checkpoint and model are kept) and say where it ended."""
+    view = jobs.view()
+    if view is None or view.state in J.TERMINAL:
+        return "No training job is running. " + status_text(view)
+    return status_text(jobs.stop())
+
+
+def train_pause(jobs: J.JobManager) -> str:
+    return status_text(jobs.pause())
+
+
+def train_resume(jobs: J.JobManager) -> str:
+    return status_text(jobs.resume())
+
+
+@friendly
+def push_model(model, repo_id):
+    return push_to_hub(model, repo_id)
+
+
+def fill(family):
+    """A family was picked: its defaults in every field."""
+    d = family_defaults(family)
+    return (gr.Dropdown(choices=dataset_choices(d["dataset"]), value=d["dataset"]), d["steps"],
+            d["batch_size"], d["lr_g"], d["lr_d"], d["loss"], d["sample_every"], d["spectral_norm"])
+
+
+def build(ctx: TabContext) -> None:
+    if ctx.jobs is None:
+        ctx.jobs = J.JobManager()       # this app's training jobs (one at a time), shared by all its pages
+    jobs = ctx.jobs
+    bind = functools.partial
     families = sorted(TRAINERS)
     first = "dcgan" if "dcgan" in families else families[0]
     d = family_defaults(first)
@@ -181,68 +265,15 @@ def build(demo: gr.Blocks, jobs: J.JobManager) -> None:
     explain(EXPLANATION)
     lr = gr.Number(2e-4, visible=False)      # the API's single learning rate
 
-    def ui_frames(job):
-        shown = None
-        for view in jobs.watch(job):                 # polls the job: training never waits for this page
-            png = job.samples_file()
-            yield (png if png != shown else gr.skip(), J.curves(view), J.curves(view, probabilities=True),
-                   J.progress_html(view), _warnings(view), J.status_text(view), view.model or gr.skip())
-            shown = png
-
-    def _warnings(view):
-        return "\n\n".join(f"⚠️ **{w}**" for w in view.warnings)
-
-    def _launch(family, dataset, upload, steps, batch_size, lr_g, lr_d, loss, sample_every, seed,
-                spectral_norm=None, run_name="", resume=False):
-        if dataset == "upload":
-            if not upload:
-                raise ValueError("Upload a .zip or a folder of images first (Your images).")
-            dataset = upload
-        name, kwargs = J.dataset_source(dataset)
-        spec = J.make_spec(family, name, steps, batch_size, lr_g, lr_d, loss, sample_every, seed, spectral_norm)
-        return jobs.start(spec, name=run_name or None, resume=bool(resume), **kwargs)
-
-    @_streaming
-    def start_ui(family, dataset, upload, steps, batch_size, lr_g, lr_d, loss, spectral_norm, seed,
-                 sample_every, run_name, resume):
-        yield from ui_frames(_launch(family, dataset, upload, steps, batch_size, lr_g, lr_d, loss,
-                                     sample_every, seed, spectral_norm, run_name, resume))
-
-    @_streaming
-    def train_start(family, dataset, steps, batch_size, lr, loss, sample_every, seed):
-        job = _launch(family, dataset, None, steps, batch_size, lr, lr, loss, sample_every, seed)
-        for view in jobs.watch(job):
-            yield job.samples_file(), J.curves(view), J.status_text(view)
-
-    def reattach():
-        if jobs.current is None:
-            yield None, None, None, "", "", jobs.status(), gr.skip()
-        else:
-            yield from ui_frames(jobs.current)
-
-    def train_stop():
-        return jobs.stop()
-
-    def train_status():
-        return jobs.status()
-
-    @friendly
-    def push_model(model, repo_id):
-        return push_to_hub(model, repo_id)
-
-    def fill(family):
-        d = family_defaults(family)
-        return (gr.Dropdown(choices=dataset_choices(d["dataset"]), value=d["dataset"]), d["steps"],
-                d["batch_size"], d["lr_g"], d["lr_d"], d["loss"], d["sample_every"], d["spectral_norm"])
-
     ui_out = [samples, loss_plot, prob_plot, progress, warnings, status, push_name]
-    start.click(start_ui, [family, dataset, upload, steps, batch_size, lr_g, lr_d, loss, spectral_norm, seed,
-                           sample_every, run_name, resume], ui_out, api_name="_train_start_ui",
+    start.click(bind(start_ui, jobs), [family, dataset, upload, steps, batch_size, lr_g, lr_d, loss, spectral_norm,
+                                       seed, sample_every, run_name, resume], ui_out, api_name="_train_start_ui",
                 api_visibility="private", concurrency_limit=None, show_progress="minimal")
-    pause.click(jobs.pause, None, status, api_name="_train_pause", api_visibility="private", concurrency_limit=None)
-    cont.click(jobs.resume, None, status, api_name="_train_resume", api_visibility="private",
+    pause.click(bind(train_pause, jobs), None, status, api_name="_train_pause", api_visibility="private",
+                concurrency_limit=None)
+    cont.click(bind(train_resume, jobs), None, status, api_name="_train_resume", api_visibility="private",
                concurrency_limit=None)
-    stop.click(train_stop, None, status, api_name="_train_stop_ui", api_visibility="private",
+    stop.click(bind(train_stop, jobs), None, status, api_name="_train_stop_ui", api_visibility="private",
                concurrency_limit=None)
     push.click(push_model, [push_name, repo], status, api_name="_train_push", api_visibility="private")
     family.change(fill, family, [dataset, steps, batch_size, lr_g, lr_d, loss, sample_every, spectral_norm],
@@ -250,23 +281,26 @@ def build(demo: gr.Blocks, jobs: J.JobManager) -> None:
     dataset.change(preview, [family, dataset, upload], [data_image, data_desc], api_name="_train_preview",
                    api_visibility="private", trigger_mode="always_last")
     for widget, api in ((up_files, "_train_upload_files"), (up_dir, "_train_upload_dir")):
-        widget.upload(lambda files, fam: prepare_upload(files, fam, jobs), [widget, family], [upload, dataset, data_image, data_desc],
+        widget.upload(bind(prepare_upload, jobs=jobs), [widget, family], [upload, dataset, data_image, data_desc],
                       api_name=api, api_visibility="private")
 
     # Named API endpoints (api.md)
     hidden = gr.Button(visible=False)
-    hidden.click(train_start, [family, dataset, steps, batch_size, lr, loss, sample_every, seed],
+    hidden.click(bind(train_start, jobs), [family, dataset, steps, batch_size, lr, loss, sample_every, seed],
                  [samples, loss_plot, status], api_name="train_start", concurrency_limit=None)
-    hidden_stop, hidden_status = gr.Button(visible=False), gr.Button(visible=False)
-    hidden_stop.click(train_stop, None, status, api_name="train_stop", concurrency_limit=None)
-    hidden_status.click(train_status, None, status, api_name="train_status", concurrency_limit=None)
+    gr.api(bind(train_stop, jobs), api_name="train_stop", api_description=train_stop.__doc__,
+           concurrency_limit=None)
+    gr.api(bind(train_status, jobs), api_name="train_status", api_description=train_status.__doc__,
+           concurrency_limit=None)
 
-    demo.load(reattach, None, ui_out, api_name="_train_reattach", api_visibility="private",
-              concurrency_limit=None, show_progress="hidden")
-    watch.click(reattach, None, ui_out, api_name="_train_watch", api_visibility="private",
+    ctx.demo.load(bind(reattach, jobs), None, ui_out, api_name="_train_reattach", api_visibility="private",
+                  concurrency_limit=None, show_progress="hidden")
+    watch.click(bind(reattach, jobs), None, ui_out, api_name="_train_watch", api_visibility="private",
                 concurrency_limit=None, show_progress="hidden")   # a job started elsewhere (API, another page)
-    demo.load(preview, [family, dataset, upload], [data_image, data_desc], api_name="_train_preview_load",
-              api_visibility="private")
+    ctx.demo.load(preview, [family, dataset, upload], [data_image, data_desc], api_name="_train_preview_load",
+                  api_visibility="private")
+
+
 
 
 def push_to_hub(model: str, repo_id: str = "") -> str:
