@@ -81,10 +81,16 @@ def whole(x) -> int | None:
         return None
 
 
-def check_seed(seed) -> int:
+MAX_SEED = 2 ** 63 - 1
+
+
+def check_seed(seed, what: str = "seed") -> int:
+    """One seed range for every input: whole numbers 0 .. 2**63 - 1 (what torch's generators take)."""
+    if seed is None or (isinstance(seed, str) and not seed.strip()):
+        raise ValueError(f"{what} is empty: type a whole number (0 or more)")
     s = whole(seed)
-    if s is None or not 0 <= s < 2 ** 63:
-        raise ValueError(f"seed must be a whole number >= 0, got {seed}")
+    if s is None or not 0 <= s <= MAX_SEED:
+        raise ValueError(f"{what} must be a whole number from 0 to {MAX_SEED}, got {seed}")
     return s
 
 

@@ -7,7 +7,7 @@ from PIL import Image
 
 from ..images import to_pil, to_tensor
 from ..models.layers import seeded_normal
-from . import get_model, models_for
+from . import check_seed, get_model, models_for
 from .pictures import parse_label_map, rgba_array
 
 PAINT_DISPLAY = 384    # side of the displayed GauGAN picture, in pixels
@@ -47,7 +47,7 @@ def style_code(model: str, style_seed: int = 0, style_image=None, preset: str | 
         return G.encode(to_tensor(x)[None])[0][0]
     if preset:
         return G.preset(preset)
-    return seeded_normal(int(style_seed), G.z_dim)
+    return seeded_normal(check_seed(style_seed, "style seed"), G.z_dim)
 
 
 @torch.no_grad()

@@ -11,7 +11,7 @@ from torch import nn
 from ..images import grid, to_pil
 from ..latent import interpolate as interp
 from ..models.layers import seeded_normal
-from . import CELL, DISPLAY, get_model
+from . import CELL, DISPLAY, check_seed, get_model
 
 
 def _latents(G: nn.Module, seed_a: int, seed_b: int, t, method: str) -> torch.Tensor:
@@ -29,6 +29,15 @@ def _check(steps: int | None = None, t: float | None = None, truncation: float =
         raise ValueError(f"truncation must be between 0 and 2, got {truncation}")
 
 
+STRIP_MAX_COLUMNS = 10   # longer walks wrap onto more rows, so frames stay large on a projector
+
+
+def strip_columns(n: int) -> int:
+    """Frames per row of the strip: one row up to 10 frames, then evenly filled rows (32 -> 4 rows of 8)."""
+    rows = -(-n // STRIP_MAX_COLUMNS)
+    return -(-n // rows)
+
+
 @torch.no_grad()
 def interpolation_frames(model: str, seed_a: int, seed_b: int, steps: int = 8, method: str = "slerp",
                          truncation: float = 1.0) -> torch.Tensor:
@@ -36,14 +45,15 @@ def interpolation_frames(model: str, seed_a: int, seed_b: int, steps: int = 8, m
     _check(steps=steps, truncation=truncation)
     G = get_model(model)
     t = torch.linspace(0, 1, int(steps))
-    return G(_latents(G, int(seed_a), int(seed_b), t, method), truncation=float(truncation))
+    return G(_latents(G, check_seed(seed_a, "seed A"), check_seed(seed_b, "seed B"), t, method),
+             truncation=float(truncation))
 
 
 def interpolate(model: str, seed_a: int, seed_b: int, steps: int = 8, method: str = "slerp",
                 truncation: float = 1.0, gif_dir: str | None = None) -> tuple[Image.Image, str]:
     """-> (frame strip, path of an animated GIF that walks A -> B -> A)."""
     frames = interpolation_frames(model, seed_a, seed_b, steps, method, truncation)
-    strip = grid(frames, nrow=len(frames), cell=CELL)
+    strip = grid(frames, nrow=strip_columns(len(frames)), cell=CELL)
     pics = [to_pil(f, DISPLAY) for f in frames]
     loop = pics + pics[-2:0:-1]          # there and back, so the GIF loops smoothly
     fd, path = tempfile.mkstemp(suffix=".gif", prefix=f"interp_{seed_a}_{seed_b}_", dir=gif_dir)
@@ -57,5 +67,5 @@ def interpolate_frame(model: str, seed_a: int, seed_b: int, t: float = 0.5, meth
                       truncation: float = 1.0) -> Image.Image:
     _check(t=t, truncation=truncation)
     G = get_model(model)
-    return to_pil(G(_latents(G, int(seed_a), int(seed_b), float(t), method), truncation=float(truncation))[0],
-                  DISPLAY)
+    z = _latents(G, check_seed(seed_a, "seed A"), check_seed(seed_b, "seed B"), float(t), method)
+    return to_pil(G(z, truncation=float(truncation))[0], DISPLAY)

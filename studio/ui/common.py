@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import random
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -9,6 +10,8 @@ from typing import Any, Callable
 import gradio as gr
 
 from .. import hub
+
+log = logging.getLogger("studio.ui")
 
 LATEX = [{"left": "$$", "right": "$$", "display": True}, {"left": "$", "right": "$", "display": False}]
 
@@ -27,8 +30,23 @@ class TabContext:
     pickers: list[tuple[gr.Dropdown, Callable[[], list[str]]]] = field(default_factory=list)
 
 
+EXPECTED = (ValueError, FileNotFoundError, hub.ModelLoadError)   # bad input, missing model: the user can act
+
+
+def user_error(e: Exception, where: str, duration: float = 8) -> gr.Error:
+    """The message a page shows for an exception. Expected errors are one log line; unexpected ones
+    keep their traceback in the log (Gradio itself is told not to print one)."""
+    if isinstance(e, gr.Error):
+        return e
+    if isinstance(e, EXPECTED):
+        log.info("%s: %s", where, e)
+        return gr.Error(str(e), duration=duration, print_exception=False)
+    log.error("%s failed", where, exc_info=e)
+    return gr.Error(f"Something went wrong: {type(e).__name__}: {e}", duration=duration, print_exception=False)
+
+
 def friendly(fn):
-    """Turn expected failures (bad input, missing model) into a message in the UI instead of a crash.
+    """Turn failures into a message in the UI instead of a crash (and one log line for expected ones).
 
     functools.wraps keeps the signature, so the API's parameter names stay those of `fn`.
     """
@@ -36,12 +54,8 @@ def friendly(fn):
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except gr.Error:
-            raise
-        except (ValueError, FileNotFoundError, hub.ModelLoadError) as e:
-            raise gr.Error(str(e), duration=8) from None
         except Exception as e:  # an unexpected failure still must not take the server down
-            raise gr.Error(f"Something went wrong: {type(e).__name__}: {e}", duration=8) from None
+            raise user_error(e, fn.__name__) from None
     return wrapper
 
 

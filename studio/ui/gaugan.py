@@ -13,7 +13,7 @@ from .. import inference
 from ..paths import assets_dir
 from .common import TabContext, explain, friendly, model_picker, random_seed
 
-TITLE = "GauGAN (paint a landscape)"
+TITLE = "GauGAN"
 
 CANVAS = 256           # side of the painting canvas, in pixels
 STYLE_SEED = "seed (z ~ N(0, I))"
@@ -21,7 +21,7 @@ STYLE_SEED = "seed (z ~ N(0, I))"
 EXPLANATION = r"""
 **What you see.** You paint a *label map* $m$: every pixel gets a class (sky, water, mountain, …) by its colour.
 The generator turns it into a picture, $x = G(m, z)$; the style code $z$ picks *how* it looks
-(daylight or sunset, summer or winter) while $m$ fixes *what is where*.
+(daylight, sunset or night) while $m$ fixes *what is where*. Winter is in the map: paint snow.
 
 **Why SPADE.** A normalisation layer subtracts each channel's mean and divides by its spread. Feed a plain
 encoder-decoder a label map with one big uniform region (all sky) and after the first normalisation the
@@ -56,16 +56,13 @@ def _palette_or_empty(model: str) -> list[dict]:
         return []
 
 
-def legend_html(entries: list[dict]) -> str:
-    if not entries:
-        return "<p>No model loaded: no classes to show.</p>"
-    items = "".join(
-        f'<span style="display:inline-flex;align-items:center;margin:2px 10px 2px 0">'
-        f'<span style="width:22px;height:22px;border:1px solid #555;border-radius:4px;'
-        f'background:{html.escape(e["color"])};display:inline-block;margin-right:6px"></span>'
-        f'{html.escape(e["name"])} <code style="margin-left:4px;font-size:80%">{html.escape(e["color"])}</code></span>'
-        for e in entries)
-    return f'<div class="gaugan-legend">{items}</div>'
+def swatch_css(entries: list[dict]) -> str:
+    """A colour swatch (with a border: snow is white) before each class of the brush picker."""
+    rules = "".join(
+        f'#gaugan-classes label:nth-of-type({i}) span::before {{background:{html.escape(e["color"])}}}'
+        for i, e in enumerate(entries, start=1))
+    return ('<style>#gaugan-classes label span::before {content:"";display:inline-block;width:20px;height:20px;'
+            'border:2px solid #444;border-radius:4px;margin-right:8px;vertical-align:-4px}' + rules + "</style>")
 
 
 def _brush(entries: list[dict]) -> gr.Brush:
@@ -73,6 +70,28 @@ def _brush(entries: list[dict]) -> gr.Brush:
         return gr.Brush(default_size=12)
     return gr.Brush(colors=[e["color"] for e in entries], default_color=entries[0]["color"], color_mode="fixed",
                     default_size=12)
+
+
+# A class clicked in the list picks the same-numbered swatch of the editor's own colour popover, in the
+# page (the brush's colours are the palette's, in the same order). Changing the editor's brush from the
+# server instead re-creates its tools, and the next stroke draws nothing.
+PICK_CLASS_JS = """
+(name) => {
+  const labels = [...document.querySelectorAll('#gaugan-classes label')].map(l => l.textContent.trim());
+  const k = labels.indexOf(name);
+  const editor = document.querySelector('#gaugan-editor');
+  const open = editor && editor.querySelector('button[aria-label="Color"]');
+  if (k < 0 || !open) return name;
+  open.click();
+  setTimeout(() => {
+    const swatch = editor.querySelectorAll('button.color')[k];
+    if (swatch) swatch.click();
+    const brush = editor.querySelector('button[aria-label="Brush"]');
+    if (brush) brush.click();
+  }, 60);
+  return name;
+}
+"""
 
 
 def example_maps() -> list[str]:
@@ -98,9 +117,9 @@ def palette(model: str = inference.DEFAULT_MODELS["spade"]) -> list[dict]:
 
 
 @friendly
-def paint(model, label_map, style_seed, style_image):
+def paint(model, label_map, style_seed=0, style_image=None):
     """Public /paint: a label map image in palette colours -> the generated picture."""
-    image, _ = inference.paint(model, label_map, int(style_seed or 0), style_image)
+    image, _ = inference.paint(model, label_map, 0 if style_seed is None else style_seed, style_image)
     return image
 
 
@@ -120,9 +139,14 @@ def paint_editor(model, editor, style_seed, style_image, style_preset):
     if background is not None and np.asarray(background).shape[:2] != np.asarray(editor["composite"]).shape[:2]:
         background = None
     preset = None if style_preset in (None, "", STYLE_SEED) else style_preset
-    image, note = inference.paint(model, editor["composite"], int(style_seed or 0), style_image, preset,
+    image, note = inference.paint(model, editor["composite"], style_seed, style_image, preset,
                                   fallback=_fallback_labels(model, background))
-    return image, (f"ℹ️ {note}" if note else "")
+    return image, (f"Note: {note}" if note else "")
+
+
+def drop_style_image(image):
+    """A preset or seed was picked: an uploaded style image would silently win over it, so it goes."""
+    return None if image is not None else gr.skip()
 
 
 @friendly
@@ -176,7 +200,8 @@ def adapt(model):
         presets = list(inference.get_model(model, "spade").config.preset_names)
     except Exception:
         presets = []
-    return (gr.ImageEditor(brush=_brush(entries)), legend_html(entries),
+    return (gr.ImageEditor(brush=_brush(entries)), swatch_css(entries),
+            gr.Radio(choices=names, value=names[0] if names else None),
             gr.Dropdown(choices=names, value=names[0] if names else None),
             gr.Radio(choices=presets + [STYLE_SEED], value=presets[0] if presets else STYLE_SEED))
 
@@ -197,48 +222,59 @@ def build(ctx: TabContext) -> None:
     with gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=300):
             model = model_picker(ctx, inference.spade_models, default)
-            legend = gr.HTML(legend_html(entries), label="Classes")
+            swatches = gr.HTML(swatch_css(entries), padding=False)
+            brush_class = gr.Radio(names, value=names[0] if names else None, elem_id="gaugan-classes",
+                                   label="Brush: click a class to paint with it")
             with gr.Row():
                 fill_class = gr.Dropdown(names, value=names[0] if names else None, label="Fill everything with",
                                          scale=3)
                 fill_btn = gr.Button("Fill", scale=1, min_width=60)
             with gr.Row():
                 clear_btn = gr.Button("Clear (all sky)")
-                random_btn = gr.Button("🎲 Random map")
-            example = gr.Dropdown([(Path(p).stem.replace("_", " "), p) for p in examples],
+                random_btn = gr.Button("Random map")
+            example = gr.Dropdown([(Path(p).stem.replace("_", " "), p) for p in examples], elem_id="gaugan-examples",
                                   value=examples[0] if examples else None, label="Example maps")
             style_preset = gr.Radio(presets + [STYLE_SEED], value=presets[0] if presets else STYLE_SEED,
                                     label="Style", info="a preset, or a random style from the seed below")
             with gr.Row():
                 style_seed = gr.Number(0, label="Style seed", precision=0, minimum=0, scale=3)
-                rand_seed = gr.Button("🎲", scale=1, min_width=50)
+                rand_seed = gr.Button("Random", scale=1, min_width=60)
             style_image = gr.Image(label="Style image (optional: overrides preset and seed)", type="numpy",
                                    image_mode="RGB", sources=["upload", "clipboard"], height=160)
         with gr.Column(scale=2, min_width=300):
-            editor = gr.ImageEditor(value=first, label="Paint the label map (brush colours = classes)",
+            editor = gr.ImageEditor(value=first, label="Label map: paint with the mouse", elem_id="gaugan-editor",
                                     type="numpy", image_mode="RGBA", format="png", canvas_size=(CANVAS, CANVAS),
                                     sources=["upload", "clipboard"], transforms=(), layers=False,
                                     brush=_brush(entries), eraser=gr.Eraser(default_size=16), height=460)
         with gr.Column(scale=2, min_width=300):
-            output = gr.Image(label="G(label map, z)", type="pil", format="png", interactive=False, height=400,
+            output = gr.Image(label="Picture G(label map, z)", elem_id="gaugan-output", type="pil", format="png", interactive=False, height=400,
                               buttons=["download", "fullscreen"])
             note = gr.Markdown()
     explain(EXPLANATION)
 
     live_inputs = [model, editor, style_seed, style_image, style_preset]
-    gr.on([editor.change, style_seed.change, style_image.change, style_preset.change], paint_editor, live_inputs,
-          [output, note], api_name="_paint_live", api_visibility="private", trigger_mode="always_last",
-          show_progress="hidden")
-    model.change(adapt, model, [editor, legend, fill_class, style_preset], api_name="_gaugan_adapt",
-                 api_visibility="private").success(paint_editor, live_inputs, [output, note],
-                                                   api_visibility="private")
-    fill_btn.click(fill, [model, fill_class], editor, api_name="_gaugan_fill", api_visibility="private")
-    clear_btn.click(clear, model, editor,
-                    api_name="_gaugan_clear", api_visibility="private")
-    random_btn.click(random_map, model, editor, api_name="_gaugan_random", api_visibility="private")
-    example.input(load_example, example, editor, api_name="_gaugan_example", api_visibility="private")
+    repaint = dict(fn=paint_editor, inputs=live_inputs, outputs=[output, note], api_visibility="private",
+                   trigger_mode="always_last", show_progress="hidden")
+    # The editor's `input` fires for every stroke (its `change` skipped the first stroke after a page load);
+    # buttons that replace the canvas repaint explicitly (a canvas set by the server fires no event).
+    gr.on([editor.input, style_seed.change, style_image.change, style_preset.change], api_name="_paint_live",
+          **repaint)
+    model.change(adapt, model, [editor, swatches, brush_class, fill_class, style_preset], api_name="_gaugan_adapt",
+                 api_visibility="private").success(**repaint)
+    brush_class.input(None, brush_class, None, js=PICK_CLASS_JS, api_visibility="private", show_progress="hidden")
+    fill_btn.click(fill, [model, fill_class], editor, api_name="_gaugan_fill", api_visibility="private") \
+        .success(**repaint)
+    gr.on([clear_btn.click, editor.clear], clear, model, editor, api_name="_gaugan_clear",
+          api_visibility="private").success(**repaint)
+    random_btn.click(random_map, model, editor, api_name="_gaugan_random", api_visibility="private") \
+        .success(**repaint)
+    example.input(load_example, example, editor, api_name="_gaugan_example", api_visibility="private") \
+        .success(**repaint)
+    gr.on([style_preset.input, style_seed.input], drop_style_image, style_image, style_image,
+          api_visibility="private", show_progress="hidden")
     rand_seed.click(random_seed, None, style_seed, api_visibility="private").then(
-        seed_style, None, style_preset, api_visibility="private")
+        seed_style, None, style_preset, api_visibility="private").then(drop_style_image, style_image, style_image,
+                                                                       api_visibility="private")
 
     # Named API endpoints (api.md): hidden inputs so scripts send a plain image file.
     with gr.Row(visible=False):

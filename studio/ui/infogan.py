@@ -6,7 +6,7 @@ import gradio as gr
 from .. import inference
 from .common import TabContext, explain, friendly, model_picker, random_seed
 
-TITLE = "InfoGAN codes"
+TITLE = "InfoGAN"
 MAX_SLIDERS = 4          # continuous codes with a slider; a model with more keeps the rest at 0
 
 EXPLANATION = r"""
@@ -83,9 +83,9 @@ def build(ctx: TabContext) -> None:
                        for i in range(MAX_SLIDERS)]
             with gr.Row():
                 seed = gr.Number(0, label="Noise seed", precision=0, minimum=0, scale=3)
-                rand = gr.Button("🎲 random", scale=1, min_width=60)
+                rand = gr.Button("Random", scale=1, min_width=60)
         with gr.Column(scale=1, min_width=320):
-            image = gr.Image(label="G(z, c)", type="pil", format="png", interactive=False, height=340,
+            image = gr.Image(label="G(z, c)", elem_classes=["pixelart"], type="pil", format="png", interactive=False, height=340,
                              buttons=["download", "fullscreen"])
     with gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=320):
@@ -93,7 +93,7 @@ def build(ctx: TabContext) -> None:
                             info="rows: noise seeds; columns: values of this code")
             caption = gr.Markdown()
         with gr.Column(scale=3):
-            grid_image = gr.Image(label="Varying one code", type="pil", format="png", interactive=False,
+            grid_image = gr.Image(label="Varying one code", elem_classes=["pixelart"], type="pil", format="png", interactive=False,
                                   buttons=["download", "fullscreen"])
     explain(EXPLANATION)
 

@@ -6,7 +6,7 @@ import gradio as gr
 from .. import inference
 from .common import TabContext, explain, friendly, model_picker, random_seed
 
-TITLE = "Latent interpolation"
+TITLE = "Interpolation"
 
 EXPLANATION = r"""
 **What you see.** Each seed picks a point $z \sim \mathcal N(0, I)$ in the generator's latent space.
@@ -30,12 +30,12 @@ $\cos\Omega = \frac{z_A\cdot z_B}{|z_A||z_B|}$, and keeps the norm on the sphere
 
 @friendly
 def interpolate(model, seed_a, seed_b, steps, method, truncation):
-    return inference.interpolate(model, int(seed_a), int(seed_b), int(steps), method, float(truncation))
+    return inference.interpolate(model, seed_a, seed_b, int(steps), method, float(truncation))
 
 
 @friendly
 def interpolate_frame(model, seed_a, seed_b, t, method, truncation):
-    return inference.interpolate_frame(model, int(seed_a), int(seed_b), float(t), method, float(truncation))
+    return inference.interpolate_frame(model, seed_a, seed_b, float(t), method, float(truncation))
 
 
 def interpolate_views(model, seed_a, seed_b, steps, method, truncation):
@@ -50,10 +50,10 @@ def build(ctx: TabContext) -> None:
             model = model_picker(ctx, inference.latent_models, inference.DEFAULT_MODELS["dcgan"])
             with gr.Row():
                 seed_a = gr.Number(19, label="Seed A", precision=0, minimum=0, scale=3)
-                rand_a = gr.Button("🎲 random", scale=1, min_width=60)
+                rand_a = gr.Button("Random", scale=1, min_width=60)
             with gr.Row():
                 seed_b = gr.Number(4, label="Seed B", precision=0, minimum=0, scale=3)
-                rand_b = gr.Button("🎲 random", scale=1, min_width=60)
+                rand_b = gr.Button("Random", scale=1, min_width=60)
             steps = gr.Slider(2, 32, 10, step=1, label="Steps (frames)")
             method = gr.Radio(["slerp", "lerp"], value="slerp", label="Path",
                               info="slerp stays on the Gaussian's shell, where the generator was trained; "
@@ -61,14 +61,14 @@ def build(ctx: TabContext) -> None:
             truncation = gr.Slider(0.0, 1.5, 1.0, step=0.05, label="Truncation ψ",
                                    info="ψ < 1 pulls codes to the centre: cleaner, less varied")
         with gr.Column(scale=3):
-            strip = gr.Image(label="Frames from A to B", type="pil", format="png", interactive=False,
+            strip = gr.Image(label="Frames from A to B", elem_classes=["pixelart"], type="pil", format="png", interactive=False,
                              buttons=["download", "fullscreen"])
             with gr.Row():
                 with gr.Column():
                     t = gr.Slider(0, 1, 0.5, step=0.01, label="t (drag me)")
-                    frame = gr.Image(label="Frame at t", type="pil", format="png", interactive=False, height=320)
+                    frame = gr.Image(label="Frame at t", elem_classes=["pixelart"], type="pil", format="png", interactive=False, height=320)
                 with gr.Column():
-                    gif = gr.Image(label="Animated GIF (A → B → A)", type="filepath", interactive=False, height=320)
+                    gif = gr.Image(label="Animated GIF (A → B → A)", elem_classes=["pixelart"], type="filepath", interactive=False, height=320)
                     gif_file = gr.File(label="Download the GIF", interactive=False)
     explain(EXPLANATION)
 
@@ -78,7 +78,8 @@ def build(ctx: TabContext) -> None:
     gr.on([model.change, seed_a.change, seed_b.change, steps.release, method.change, truncation.release],
           interpolate_views, inputs, [strip, gif, gif_file], api_name="_interpolate_live", api_visibility="private",
           trigger_mode="always_last")
-    gr.on([model.change, seed_a.change, seed_b.change, method.change, truncation.release, t.change],
+    # t: one wiring (input fires while dragging and for the released value; `change` would fire again)
+    gr.on([model.change, seed_a.change, seed_b.change, method.change, truncation.release],
           interpolate_frame, frame_inputs, frame, api_name="_frame_live", api_visibility="private",
           show_progress="hidden", trigger_mode="always_last")
     t.input(interpolate_frame, frame_inputs, frame, api_name="interpolate_frame", show_progress="hidden",

@@ -6,7 +6,7 @@ import gradio as gr
 from .. import inference
 from .common import TabContext, explain, friendly, model_picker
 
-TITLE = "StyleGAN style mixing"
+TITLE = "StyleGAN"
 
 EXPLANATION = r"""
 **What you see.** Every seed gives a code $z \sim \mathcal N(0, I)$. StyleGAN does not feed $z$ to the
@@ -92,10 +92,10 @@ def build(ctx: TabContext) -> None:
             noise_mode = gr.Radio(["const", "random", "none"], value="const", label="Noise",
                                   info="const: the stored noise maps; random: new noise each time; none: off")
         with gr.Column(scale=3):
-            mix = gr.Image(label="Style-mixing grid (click a cell)", type="pil", format="png", interactive=False,
+            mix = gr.Image(label="Style-mixing grid (click a cell)", elem_classes=["pixelart"], type="pil", format="png", interactive=False,
                            buttons=["download", "fullscreen"])
             with gr.Row():
-                big = gr.Image(label="Selected cell", type="pil", format="png", interactive=False, height=300)
+                big = gr.Image(label="Selected cell", elem_classes=["pixelart"], type="pil", format="png", interactive=False, height=300)
                 caption = gr.Markdown("Click an image in the grid to see it large.")
     explain(EXPLANATION)
 

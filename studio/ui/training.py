@@ -24,10 +24,10 @@ from training.losses import LOSSES
 
 from .. import hub
 from . import uploads
-from .common import TabContext, explain, friendly
+from .common import TabContext, explain, friendly, user_error
 from .training_view import curves, dataset_preview, progress_html, status_text, warnings_md
 
-TITLE = "Train a GAN"
+TITLE = "Training"
 
 EXPLANATION = r"""
 **What you see.** Every *sample interval* steps the generator draws the same fixed noise vectors, so the grid
@@ -62,12 +62,10 @@ def _streaming(fn):
     def wrapper(*args, **kwargs):
         try:
             yield from fn(*args, **kwargs)
-        except gr.Error:
-            raise
-        except (ValueError, FileNotFoundError, J.JobBusy) as e:
-            raise gr.Error(str(e), duration=10) from None
+        except J.JobBusy as e:
+            raise user_error(ValueError(str(e)), fn.__name__, 10) from None
         except Exception as e:
-            raise gr.Error(f"Something went wrong: {type(e).__name__}: {e}", duration=10) from None
+            raise user_error(e, fn.__name__, 10) from None
     return wrapper
 
 
@@ -101,7 +99,7 @@ def preview(family, dataset, upload):
                 desc += " (preview; the 60k training split is downloaded when you press Start)"
         return image, f"**Training data:** {LABELS.get(desc, desc)}"
     except Exception as e:
-        return None, f"⚠ {dataset}: {e}"
+        return None, f"**Cannot use {dataset}:** {e}"
 
 
 def prepare_upload(files, family, jobs: J.JobManager | None = None):
@@ -126,7 +124,7 @@ def prepare_upload(files, family, jobs: J.JobManager | None = None):
     except DatasetError as e:
         if dest is not None:
             shutil.rmtree(dest, ignore_errors=True)
-        return None, gr.skip(), None, f"⚠ {e}"
+        return None, gr.skip(), None, f"**Cannot use this upload:** {e}"
     return path, "upload", image, f"**Training data:** {desc}"
 
 
@@ -240,17 +238,17 @@ def build(ctx: TabContext) -> None:
                                       info="also the saved model's name")
                 resume = gr.Checkbox(False, label="Resume its checkpoint", scale=1)
             with gr.Row():
-                start = gr.Button("▶ Start", variant="primary")
-                pause = gr.Button("⏸ Pause")
-                cont = gr.Button("⏵ Resume")
-                stop = gr.Button("⏹ Stop", variant="stop")
-                watch = gr.Button("⟳ Watch", min_width=60)
+                start = gr.Button("Start", variant="primary")
+                pause = gr.Button("Pause")
+                cont = gr.Button("Resume")
+                stop = gr.Button("Stop", variant="stop")
+                watch = gr.Button("Watch", min_width=60)
             data_image = gr.Image(label="Data preview", type="pil", interactive=False, height=180)
             data_desc = gr.Markdown()
         with gr.Column(scale=2):
             progress = gr.HTML()
             warnings = gr.Markdown()
-            samples = gr.Image(label="Samples from fixed noise", type="filepath", format="png", interactive=False,
+            samples = gr.Image(label="Samples from fixed noise", elem_classes=["pixelart"], type="filepath", format="png", interactive=False,
                                height=440)
             with gr.Row():
                 loss_plot = gr.LinePlot(x="step", y="value", color="term", label="Losses", height=260)

@@ -81,4 +81,4 @@ def dataset_preview(dataset: str, img_size: int = 32, n: int = 16, **kwargs):
 
 
 def warnings_md(view: JobView) -> str:
-    return "\n\n".join(f"⚠️ **{w}**" for w in view.warnings)
+    return "\n\n".join(f"**Warning:** {w}" for w in view.warnings)

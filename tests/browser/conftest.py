@@ -6,8 +6,11 @@ on any uncaught page error.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import time
+import urllib.request
 
 import pytest
 
@@ -61,3 +64,56 @@ def page(browser, studio_url, page_errors):
 def open_tab(page, title: str) -> None:
     page.get_by_role("tab", name=title).click()
     page.wait_for_timeout(300)
+
+
+class Calls(list):
+    """The events the page sends to the server (their api names), in order, as it sends them."""
+
+    def since(self, n: int) -> list[str]:
+        return [name for name in self[n:]]
+
+
+@pytest.fixture(scope="session")
+def event_names(studio_url) -> dict[int, str]:
+    cfg = json.load(urllib.request.urlopen(studio_url + "config"))
+    return {d["id"]: d.get("api_name") or f"fn{d['id']}" for d in cfg["dependencies"]}
+
+
+@pytest.fixture
+def calls(page, event_names) -> Calls:
+    recorded = Calls()
+
+    def on_request(request):
+        if "/queue/join" in request.url:
+            try:
+                recorded.append(event_names.get(json.loads(request.post_data or "{}").get("fn_index"), "?"))
+            except ValueError:
+                recorded.append("?")
+    page.on("request", on_request)
+    return recorded
+
+
+def img_src(page, elem_id: str) -> str | None:
+    """The src of the picture shown in the block with this elem_id (None when empty)."""
+    img = page.locator(f"#{elem_id} img")
+    return img.first.get_attribute("src") if img.count() else None
+
+
+def wait_new_picture(page, elem_id: str, old: str | None, timeout_s: float = 20) -> str:
+    t0 = time.time()
+    while time.time() - t0 < timeout_s:
+        src = img_src(page, elem_id)
+        if src and src != old:
+            return src
+        page.wait_for_timeout(100)
+    raise AssertionError(f"#{elem_id} showed no new picture in {timeout_s} s")
+
+
+def drag(page, box, points, steps_between: int = 3) -> None:
+    """Press the left button at the first point (fractions of the box), move through the others, release."""
+    xy = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in points]
+    page.mouse.move(*xy[0])
+    page.mouse.down()
+    for x, y in xy[1:]:
+        page.mouse.move(x, y, steps=steps_between)
+    page.mouse.up()
