@@ -32,11 +32,12 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def studio_url(_hermetic):
     """A live studio (all tabs) on a free localhost port; closed at the end of the session."""
-    from studio.ui.app import build_app
+    from studio.ui.app import build_app, launch_options
 
     demo = build_app()
-    demo.queue()
-    _, url, _ = demo.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True)
+    demo.queue(default_concurrency_limit=2)
+    _, url, _ = demo.launch(server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True,
+                            **launch_options())
     yield url
     demo.close()
 

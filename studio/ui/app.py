@@ -40,8 +40,12 @@ def theme() -> gr.Theme:
     return gr.themes.Soft(primary_hue="indigo", text_size=gr.themes.sizes.text_lg)
 
 
+def launch_options() -> dict:
+    """What every launch of the studio passes (the CLI's, the tests', the benchmarks'): look and upload limit."""
+    return dict(theme=theme(), css=CSS(), max_file_size="20mb")
+
+
 def launch(host: str = "127.0.0.1", port: int = 7860, share: bool = False, **kwargs):
     demo = build_app()
     demo.queue(default_concurrency_limit=2)
-    return demo.launch(server_name=host, server_port=port, share=share, theme=theme(), css=CSS(),
-                       max_file_size="20mb", **kwargs)
+    return demo.launch(server_name=host, server_port=port, share=share, **launch_options(), **kwargs)

@@ -8,7 +8,7 @@ import gradio as gr
 
 from .. import hub, inference
 from ..paths import assets_dir
-from .common import TabContext, explain, friendly, model_picker
+from .common import TabContext, explain, friendly, model_picker, user_error
 
 TITLE = "CycleGAN"
 
@@ -73,10 +73,19 @@ def translate(model, image, direction):
     return inference.translate(model, picture_path(image), direction)
 
 
-@friendly
 def translate_all(model, image, direction):
-    v = inference.translate_views(model, picture_path(image), direction)
+    """Everything the tab shows. A picture that cannot be translated clears the old results and says why
+    in their place (a toast on top of the previous picture and its stale note misled students)."""
+    try:
+        v = inference.translate_views(model, picture_path(image), direction)
+    except Exception as e:
+        return None, None, None, f"**Cannot translate this picture.** {user_error(e, 'translate_all').message}"
     return v["translated"], v["reconstructed"], v["heatmap"], str(v["note"])
+
+
+def pick_example(evt: gr.SelectData):
+    """An example thumbnail was clicked: it becomes the picture."""
+    return evt.value["image"]["path"]
 
 
 @friendly
@@ -121,32 +130,35 @@ def build(ctx: TabContext) -> None:
             model = model_picker(ctx, inference.cyclegan_models, default)
             direction = gr.Radio([("summer → winter", "AtoB"), ("winter → summer", "BtoA")], value="AtoB",
                                  label="Direction")
-            image = gr.Image(value=pics[0] if pics else None, type="filepath", image_mode=None,
+            image = gr.Image(value=pics[0] if pics else None, type="filepath", image_mode=None, elem_id="cyclegan-input",
                              label="Your picture (any size)", sources=["upload", "clipboard"], height=300)
-            if pics:
-                gr.Examples([[p] for p in pics], inputs=[image], label="Examples (synthetic landscapes)",
-                            examples_per_page=12)
+            gallery = gr.Gallery(pics, label="Examples (synthetic landscapes): click one", columns=6, height=110,
+                                 allow_preview=False, buttons=[], interactive=False, elem_id="cyclegan-examples")
             with gr.Accordion("Load an official CycleGAN generator (.pth)", open=False):
                 official = gr.File(label="e.g. horse2zebra.pth or latest_net_G.pth", file_types=[".pth", ".pt"],
                                    type="filepath")
                 official_msg = gr.Markdown()
         with gr.Column(scale=3):
             with gr.Row():
-                translated = gr.Image(label="Translation G(x)", type="pil", format="png", interactive=False,
+                translated = gr.Image(label="Translation G(x)", elem_id="cyclegan-translated", type="pil", format="png", interactive=False,
                                       height=320, buttons=["download", "fullscreen"])
                 reconstructed = gr.Image(label="Round trip F(G(x))", type="pil", format="png", interactive=False,
                                          height=320, buttons=["download", "fullscreen"])
             with gr.Row():
                 heat = gr.Image(label="|x − F(G(x))| (dark = same, bright = lost)", type="pil", format="png",
                                 interactive=False, height=320)
-                note = gr.Markdown()
+                note = gr.Markdown(elem_id="cyclegan-note")
     explain(EXPLANATION)
 
     inputs = [model, image, direction]
     outputs = [translated, reconstructed, heat, note]
     raw = dict(preprocess=False)        # the handlers get the upload's file unopened (picture_path)
-    gr.on([image.change, direction.change], translate_all, inputs, outputs, api_name="_translate_live",
+    # `input` fires once per upload, paste or clear (`change` fired twice per upload); examples set the picture
+    # from the server and translate after it.
+    gr.on([image.input, direction.change], translate_all, inputs, outputs, api_name="_translate_live",
           api_visibility="private", trigger_mode="always_last", **raw)
+    gallery.select(pick_example, None, image, api_visibility="private", show_progress="hidden") \
+        .then(translate_all, inputs, outputs, api_visibility="private", **raw)
     model.change(directions_for, [model, direction], direction, api_name="_cyclegan_directions",
                  api_visibility="private").then(translate_all, inputs, outputs, api_visibility="private", **raw)
     official.upload(import_official, official, [model, direction, official_msg], api_name="_cyclegan_import",

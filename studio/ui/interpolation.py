@@ -49,24 +49,26 @@ def build(ctx: TabContext) -> None:
         with gr.Column(scale=1, min_width=300):
             model = model_picker(ctx, inference.latent_models, inference.DEFAULT_MODELS["dcgan"])
             with gr.Row():
-                seed_a = gr.Number(19, label="Seed A", precision=0, minimum=0, scale=3)
+                seed_a = gr.Number(19, label="Seed A", precision=0, minimum=0, scale=3, elem_id="interp-seed-a")
                 rand_a = gr.Button("Random", scale=1, min_width=60)
             with gr.Row():
                 seed_b = gr.Number(4, label="Seed B", precision=0, minimum=0, scale=3)
                 rand_b = gr.Button("Random", scale=1, min_width=60)
-            steps = gr.Slider(2, 32, 10, step=1, label="Steps (frames)")
+            steps = gr.Slider(2, 32, 10, step=1, label="Steps (frames)", elem_id="interp-steps")
             method = gr.Radio(["slerp", "lerp"], value="slerp", label="Path",
                               info="slerp stays on the Gaussian's shell, where the generator was trained; "
                                    "lerp cuts through the middle, where codes are atypically short")
             truncation = gr.Slider(0.0, 1.5, 1.0, step=0.05, label="Truncation ψ",
                                    info="ψ < 1 pulls codes to the centre: cleaner, less varied")
         with gr.Column(scale=3):
-            strip = gr.Image(label="Frames from A to B", elem_classes=["pixelart"], type="pil", format="png", interactive=False,
+            strip = gr.Image(label="Frames from A to B", elem_classes=["pixelart"], elem_id="interp-strip", type="pil",
+                             format="png", interactive=False,
                              buttons=["download", "fullscreen"])
             with gr.Row():
                 with gr.Column():
-                    t = gr.Slider(0, 1, 0.5, step=0.01, label="t (drag me)")
-                    frame = gr.Image(label="Frame at t", elem_classes=["pixelart"], type="pil", format="png", interactive=False, height=320)
+                    t = gr.Slider(0, 1, 0.5, step=0.01, label="t (drag me)", elem_id="interp-t")
+                    frame = gr.Image(label="Frame at t", elem_classes=["pixelart"], elem_id="interp-frame", type="pil",
+                                     format="png", interactive=False, height=320)
                 with gr.Column():
                     gif = gr.Image(label="Animated GIF (A → B → A)", elem_classes=["pixelart"], type="filepath", interactive=False, height=320)
                     gif_file = gr.File(label="Download the GIF", interactive=False)

@@ -54,6 +54,20 @@ def style_mix(model, row_seeds, col_seeds, styles, truncation, noise_mode):
     return inference.style_mix(model, row_seeds, col_seeds, styles, float(truncation), noise_mode)
 
 
+def axes_caption(row_seeds, col_seeds, styles) -> str:
+    rows, cols = inference.parse_seeds(row_seeds, "row seeds"), inference.parse_seeds(col_seeds, "column seeds")
+    return (f"**Rows** (top to bottom, first column): seeds {', '.join(map(str, rows))}. "
+            f"**Columns** (left to right, first row): seeds {', '.join(map(str, cols))}. "
+            f"Each cell: the row seed's image with the **{styles}** styles of the column seed.")
+
+
+@friendly
+def style_mix_view(model, row_seeds, col_seeds, styles, truncation, noise_mode):
+    """The grid and the caption saying which seed is which row and column."""
+    return style_mix(model, row_seeds, col_seeds, styles, truncation, noise_mode), \
+        axes_caption(row_seeds, col_seeds, styles)
+
+
 @friendly
 def layer_info(model):
     """Markdown saying which ws indices each preset covers, and the sliders' range, for this model."""
@@ -78,8 +92,10 @@ def build(ctx: TabContext) -> None:
     with gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=320):
             model = model_picker(ctx, stylegan_models, inference.DEFAULT_MODELS["stylegan"])
-            row_seeds = gr.Textbox("1-4", label="Row seeds", info="e.g. 1,2,3 or 1-3 (at most 8)")
-            col_seeds = gr.Textbox("10-14", label="Column seeds", info="they give the chosen styles")
+            row_seeds = gr.Textbox("1-4", label="Row seeds", elem_id="stylemix-rows",
+                                   info="e.g. 1,2,3 or 1-3 (at most 8); applied on Enter or when you leave the box")
+            col_seeds = gr.Textbox("10-14", label="Column seeds", elem_id="stylemix-cols",
+                                   info="they give the chosen styles")
             styles = gr.Dropdown(["coarse", "middle", "fine", "all"], value="coarse", allow_custom_value=True,
                                  label="Styles taken from the column seeds",
                                  info="a preset, or a layer range typed like 0-3")
@@ -92,8 +108,10 @@ def build(ctx: TabContext) -> None:
             noise_mode = gr.Radio(["const", "random", "none"], value="const", label="Noise",
                                   info="const: the stored noise maps; random: new noise each time; none: off")
         with gr.Column(scale=3):
-            mix = gr.Image(label="Style-mixing grid (click a cell)", elem_classes=["pixelart"], type="pil", format="png", interactive=False,
-                           buttons=["download", "fullscreen"])
+            axes = gr.Markdown(elem_id="stylemix-axes")
+            mix = gr.Image(label="Style-mixing grid (click a cell)", elem_classes=["pixelart"], type="pil",
+                           format="png", interactive=False, buttons=["download", "fullscreen"], height=600,
+                           elem_id="stylemix-grid")
             with gr.Row():
                 big = gr.Image(label="Selected cell", elem_classes=["pixelart"], type="pil", format="png", interactive=False, height=300)
                 caption = gr.Markdown("Click an image in the grid to see it large.")
@@ -101,8 +119,9 @@ def build(ctx: TabContext) -> None:
 
     inputs = [model, row_seeds, col_seeds, styles, truncation, noise_mode]
 
-    gr.on([model.change, row_seeds.submit, col_seeds.submit, styles.change, truncation.release, noise_mode.change],
-          style_mix, inputs, mix, api_name="_style_mix_live", api_visibility="private", trigger_mode="always_last")
+    gr.on([model.change, row_seeds.submit, col_seeds.submit, row_seeds.blur, col_seeds.blur, styles.change,
+           truncation.release, noise_mode.change], style_mix_view, inputs, [mix, axes], api_name="_style_mix_live",
+          api_visibility="private", trigger_mode="always_last")
     gr.on([lo.release, hi.release], layer_range, [lo, hi], styles,
           api_visibility="private")
     mix.select(show_cell, inputs, [big, caption], api_visibility="private")
@@ -113,4 +132,4 @@ def build(ctx: TabContext) -> None:
     hidden.click(style_mix, inputs, mix, api_name="style_mix")
 
     ctx.demo.load(layer_info, model, [info, lo, hi], api_visibility="private")
-    ctx.demo.load(style_mix, inputs, mix, api_name="_style_mix_load", api_visibility="private")
+    ctx.demo.load(style_mix_view, inputs, [mix, axes], api_name="_style_mix_load", api_visibility="private")
