@@ -90,7 +90,7 @@ def check_seed(seed, what: str = "seed") -> int:
         raise ValueError(f"{what} is empty: type a whole number (0 or more)")
     s = whole(seed)
     if s is None or not 0 <= s <= MAX_SEED:
-        raise ValueError(f"{what} must be a whole number from 0 to {MAX_SEED}, got {seed}")
+        raise ValueError(f"{what} must be a whole number >= 0 and at most {MAX_SEED}, got {seed}")
     return s
 
 

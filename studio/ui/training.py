@@ -25,7 +25,7 @@ from training.losses import LOSSES
 from .. import hub
 from . import uploads
 from .common import TabContext, explain, friendly, user_error
-from .training_view import curves, dataset_preview, progress_html, status_text, warnings_md
+from .training_view import curves, dataset_preview, plot_value, progress_html, status_text, warnings_md
 
 TITLE = "Training"
 
@@ -133,7 +133,8 @@ def ui_frames(jobs: J.JobManager, job):
     shown = None
     for view in jobs.watch(job):
         png = job.samples_file()
-        yield (png if png != shown else gr.skip(), curves(view), curves(view, probabilities=True),
+        yield (png if png != shown else gr.skip(), plot_value(curves(view)),
+               plot_value(curves(view, probabilities=True)),
                progress_html(view), warnings_md(view), status_text(view), view.model or gr.skip())
         shown = png
 
@@ -164,11 +165,30 @@ def train_start(jobs: J.JobManager, family, dataset, steps, batch_size, lr, loss
         yield job.samples_file(), curves(view), status_text(view)
 
 
+FORM_FIELDS = ("family", "dataset", "steps", "batch_size", "lr_g", "lr_d", "loss", "spectral_norm", "seed",
+               "sample_every")
+
+
+def job_form(job) -> tuple:
+    """The form as the running job was started (a reloaded page showed the defaults instead)."""
+    if job is None or job.state in J.TERMINAL:
+        return tuple(gr.skip() for _ in FORM_FIELDS) + (gr.skip(),)
+    spec = job.spec
+    dataset = spec.dataset if spec.dataset in KNOWN else str(spec.dataset)
+    return (spec.family, gr.Dropdown(choices=dataset_choices(dataset), value=dataset), spec.steps, spec.batch_size,
+            spec.lr_g, spec.lr_d, spec.loss, spec.spectral_norm, spec.seed, spec.sample_every, job.name)
+
+
 def reattach(jobs: J.JobManager):
-    if jobs.current is None:
-        yield None, None, None, "", "", status_text(None), gr.skip()
-    else:
-        yield from ui_frames(jobs, jobs.current)
+    """A page (re)loads or presses Watch: it follows the current job, its form filled in as the job was started."""
+    job = jobs.current
+    form = job_form(job)
+    if job is None:
+        yield (None, None, None, "", "", status_text(None), gr.skip()) + form
+        return
+    skip = tuple(gr.skip() for _ in form)
+    for i, frame in enumerate(ui_frames(jobs, job)):
+        yield frame + (form if i == 0 else skip)
 
 
 def train_status(jobs: J.JobManager) -> str:
@@ -248,13 +268,14 @@ def build(ctx: TabContext) -> None:
         with gr.Column(scale=2):
             progress = gr.HTML()
             warnings = gr.Markdown()
-            samples = gr.Image(label="Samples from fixed noise", elem_classes=["pixelart"], type="filepath", format="png", interactive=False,
-                               height=440)
+            samples = gr.Image(label="Samples from fixed noise", elem_classes=["pixelart"], elem_id="train-samples",
+                               type="filepath", format="png", interactive=False, height=520)
             with gr.Row():
-                loss_plot = gr.LinePlot(x="step", y="value", color="term", label="Losses", height=260)
-                prob_plot = gr.LinePlot(x="step", y="value", color="term", label="D(x) vs D(G(z))", height=260,
-                                        y_lim=[0, 1])
-            status = gr.Textbox(label="Status", lines=5, interactive=False)
+                loss_plot = gr.LinePlot(x="step", y="value", color="term", color_title="curve", label="Losses",
+                                        height=280, elem_id="train-losses")
+                prob_plot = gr.LinePlot(x="step", y="value", color="term", color_title="curve", height=280,
+                                        label="D(x) vs D(G(z))", y_lim=[0, 1], elem_id="train-probs")
+            status = gr.Textbox(label="Status", lines=5, interactive=False, elem_id="train-status")
             with gr.Row():
                 push_name = gr.Textbox(label="Trained model", interactive=True, scale=2)
                 repo = gr.Textbox(label="Hugging Face repo id", placeholder="you/model (default: your name/model)",
@@ -274,7 +295,7 @@ def build(ctx: TabContext) -> None:
     stop.click(bind(train_stop, jobs), None, status, api_name="_train_stop_ui", api_visibility="private",
                concurrency_limit=None)
     push.click(push_model, [push_name, repo], status, api_name="_train_push", api_visibility="private")
-    family.change(fill, family, [dataset, steps, batch_size, lr_g, lr_d, loss, sample_every, spectral_norm],
+    family.input(fill, family, [dataset, steps, batch_size, lr_g, lr_d, loss, sample_every, spectral_norm],
                   api_name="_train_defaults", api_visibility="private")
     dataset.change(preview, [family, dataset, upload], [data_image, data_desc], api_name="_train_preview",
                    api_visibility="private", trigger_mode="always_last")
@@ -291,9 +312,10 @@ def build(ctx: TabContext) -> None:
     gr.api(bind(train_status, jobs), api_name="train_status", api_description=train_status.__doc__,
            concurrency_limit=None)
 
-    ctx.demo.load(bind(reattach, jobs), None, ui_out, api_name="_train_reattach", api_visibility="private",
+    form = [family, dataset, steps, batch_size, lr_g, lr_d, loss, spectral_norm, seed, sample_every, run_name]
+    ctx.demo.load(bind(reattach, jobs), None, ui_out + form, api_name="_train_reattach", api_visibility="private",
                   concurrency_limit=None, show_progress="hidden")
-    watch.click(bind(reattach, jobs), None, ui_out, api_name="_train_watch", api_visibility="private",
+    watch.click(bind(reattach, jobs), None, ui_out + form, api_name="_train_watch", api_visibility="private",
                 concurrency_limit=None, show_progress="hidden")   # a job started elsewhere (API, another page)
     ctx.demo.load(preview, [family, dataset, upload], [data_image, data_desc], api_name="_train_preview_load",
                   api_visibility="private")

@@ -27,7 +27,16 @@ def curves(view: JobView, probabilities: bool = False):
 
     rows = [(step, float(v), k) for step, losses in view.history for k, v in losses.items()
             if k not in PLOT_EXCLUDE and is_probability(k) == probabilities and math.isfinite(v)]
-    return pd.DataFrame(rows, columns=["step", "value", "term"])
+    # explicit dtypes: an empty table of untyped columns made the page's plot axes nominal for good
+    return pd.DataFrame(rows, columns=["step", "value", "term"]).astype({"step": "int64", "value": "float64",
+                                                                         "term": "str"})
+
+
+def plot_value(frame):
+    """What a LinePlot is sent: the table, or nothing yet while it is empty."""
+    import gradio as gr
+
+    return frame if len(frame) else gr.skip()
 
 
 def _duration(s: float) -> str:
