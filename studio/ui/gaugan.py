@@ -242,7 +242,9 @@ def build(ctx: TabContext) -> None:
             style_image = gr.Image(label="Style image (optional: overrides preset and seed)", type="numpy",
                                    image_mode="RGB", sources=["upload", "clipboard"], height=160)
         with gr.Column(scale=2, min_width=300):
-            editor = gr.ImageEditor(value=first, label="Label map: paint with the mouse", elem_id="gaugan-editor",
+            # the editor's own label hid behind its toolbar at 1024 px: a heading above it instead
+            gr.Markdown("**Label map**: paint with the mouse; the picture follows", elem_id="gaugan-editor-title")
+            editor = gr.ImageEditor(value=first, label="Label map", show_label=False, elem_id="gaugan-editor",
                                     type="numpy", image_mode="RGBA", format="png", canvas_size=(CANVAS, CANVAS),
                                     sources=["upload", "clipboard"], transforms=(), layers=False,
                                     brush=_brush(entries), eraser=gr.Eraser(default_size=16), height=460)
