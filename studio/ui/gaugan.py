@@ -235,12 +235,14 @@ def build(ctx: TabContext) -> None:
             example = gr.Dropdown([(Path(p).stem.replace("_", " "), p) for p in examples], elem_id="gaugan-examples",
                                   value=examples[0] if examples else None, label="Example maps")
             style_preset = gr.Radio(presets + [STYLE_SEED], value=presets[0] if presets else STYLE_SEED,
-                                    label="Style", info="a preset, or a random style from the seed below")
+                                    label="Style", info="a preset, or a random style from the seed below",
+                                    elem_id="gaugan-preset")
             with gr.Row():
                 style_seed = gr.Number(0, label="Style seed", precision=0, minimum=0, scale=3)
                 rand_seed = gr.Button("Random", scale=1, min_width=60)
-            style_image = gr.Image(label="Style image (optional: overrides preset and seed)", type="numpy",
-                                   image_mode="RGB", sources=["upload", "clipboard"], height=160)
+            style_image = gr.Image(label="Style image (optional: overrides preset and seed until you pick one)",
+                                   type="numpy", image_mode="RGB", sources=["upload", "clipboard"], height=160,
+                                   elem_id="gaugan-style")
         with gr.Column(scale=2, min_width=300):
             # the editor's own label hid behind its toolbar at 1024 px: a heading above it instead
             gr.Markdown("**Label map**: paint with the mouse; the picture follows", elem_id="gaugan-editor-title")

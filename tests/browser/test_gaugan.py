@@ -63,3 +63,18 @@ def test_editor_trash_button_resets_to_sky_and_repaints(gaugan):
     gaugan.locator("#gaugan-editor").get_by_role("button", name="Clear canvas").click()
     wait_new_picture(gaugan, OUT, old)
     assert gaugan.locator("#gaugan-editor canvas").first.is_visible()
+
+
+def test_picking_a_preset_drops_a_loaded_style_image(gaugan, tmp_path):
+    from studio.paths import assets_dir
+
+    style = assets_dir() / "cyclegan" / "summer_night_907.png"
+    old = img_src(gaugan, OUT)
+    gaugan.locator("#gaugan-style input[type=file]").set_input_files(str(style))
+    with_image = wait_new_picture(gaugan, OUT, old)
+    gaugan.wait_for_timeout(1500)
+    with_image = img_src(gaugan, OUT)
+    gaugan.locator("#gaugan-preset").get_by_text("sunset", exact=True).click()
+    wait_new_picture(gaugan, OUT, with_image)
+    gaugan.wait_for_timeout(1500)
+    assert gaugan.locator("#gaugan-style img").count() == 0           # the style image is gone: the preset wins
