@@ -41,12 +41,13 @@ def _check_cont(G: nn.Module, codes) -> torch.Tensor:
 
 
 @torch.no_grad()
-def infogan_image(model: str, seed: int, category: int = 0, codes: tuple[float, ...] = ()) -> Image.Image:
-    """G(z(seed), category, c1, c2, ...) as one image."""
+def infogan_image(model: str, seed: int, category: int = 0, codes: tuple[float, ...] = (),
+                  display: int = DISPLAY) -> Image.Image:
+    """G(z(seed), category, c1, c2, ...) as one image (`display`: as in interpolate_frame)."""
     G = get_model(model, "infogan")
     z = seeded_normal(check_seed(seed), G.z_dim)[None]
     cat = torch.tensor([_check_category(G, category)])
-    return to_pil(G(z, cat if G.n_cat else None, _check_cont(G, codes)[None])[0], DISPLAY)
+    return to_pil(G(z, cat if G.n_cat else None, _check_cont(G, codes)[None])[0], display)
 
 
 def infogan_grid_values(G: nn.Module, vary: str) -> list:

@@ -49,6 +49,23 @@ def interpolation_frames(model: str, seed_a: int, seed_b: int, steps: int = 8, m
              truncation=float(truncation))
 
 
+@torch.no_grad()
+def frame_sprite(model: str, seed_a: int, seed_b: int, n: int = 101, method: str = "slerp",
+                 truncation: float = 1.0) -> Image.Image:
+    """The frames at t = 0, 1/(n-1), ..., 1 side by side at the generator's own size: (n * W, H).
+
+    A page that holds them shows the frame of any slider position at once (101 positions for a
+    slider of step 0.01), with no request per position while t is dragged."""
+    _check(truncation=truncation)
+    if not 2 <= int(n) <= 256:
+        raise ValueError(f"n must be between 2 and 256, got {n}")
+    G = get_model(model)
+    z = _latents(G, check_seed(seed_a, "seed A"), check_seed(seed_b, "seed B"), torch.linspace(0, 1, int(n)),
+                 method)
+    frames = torch.cat([G(chunk, truncation=float(truncation)) for chunk in z.split(64)])   # (n, C, H, W)
+    return to_pil(torch.cat(list(frames), dim=2))                                        # (C, H, n * W)
+
+
 def interpolate(model: str, seed_a: int, seed_b: int, steps: int = 8, method: str = "slerp",
                 truncation: float = 1.0, gif_dir: str | None = None) -> tuple[Image.Image, str]:
     """-> (frame strip, path of an animated GIF that walks A -> B -> A)."""
@@ -64,8 +81,10 @@ def interpolate(model: str, seed_a: int, seed_b: int, steps: int = 8, method: st
 
 @torch.no_grad()
 def interpolate_frame(model: str, seed_a: int, seed_b: int, t: float = 0.5, method: str = "slerp",
-                      truncation: float = 1.0) -> Image.Image:
+                      truncation: float = 1.0, display: int = DISPLAY) -> Image.Image:
+    """One frame; `display` is its smallest side after nearest upscaling (0: the generator's own size, which a
+    page enlarges itself: a 32-px PNG travels far faster than a 256-px one while a slider is dragged)."""
     _check(t=t, truncation=truncation)
     G = get_model(model)
     z = _latents(G, check_seed(seed_a, "seed A"), check_seed(seed_b, "seed B"), float(t), method)
-    return to_pil(G(z, truncation=float(truncation))[0], DISPLAY)
+    return to_pil(G(z, truncation=float(truncation))[0], display)

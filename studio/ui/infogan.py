@@ -39,6 +39,12 @@ def infogan(model, seed, category, c1, c2, c3=0.0, c4=0.0):
 
 
 @friendly
+def infogan_live(model, seed, category, c1, c2, c3=0.0, c4=0.0):
+    """While a code is dragged: the generator's own 32-px picture (the page enlarges it, pixelated)."""
+    return inference.infogan_image(model, seed, category, (c1, c2, c3, c4), display=0)
+
+
+@friendly
 def infogan_grid(model, vary, seed, rows=10):
     return inference.infogan_grid(model, vary, seed, rows)
 
@@ -79,30 +85,30 @@ def build(ctx: TabContext) -> None:
             category = gr.Radio(list(range(10)), value=0, label="Categorical code",
                                 info="10 values; training decided which digit each one draws")
             sliders = [gr.Slider(-2, 2, 0.0, step=0.05, label=f"c{i + 1} (continuous code {i + 1})",
-                                 visible=i < 2, info="training used -1..1; beyond that the net extrapolates")
-                       for i in range(MAX_SLIDERS)]
+                                 visible=i < 2, info="training used -1..1; beyond that the net extrapolates",
+                                 elem_id=f"infogan-c{i + 1}") for i in range(MAX_SLIDERS)]
             with gr.Row():
                 seed = gr.Number(0, label="Noise seed", precision=0, minimum=0, scale=3)
                 rand = gr.Button("Random", scale=1, min_width=60)
         with gr.Column(scale=1, min_width=320):
-            image = gr.Image(label="G(z, c)", elem_classes=["pixelart"], type="pil", format="png", interactive=False, height=340,
-                             buttons=["download", "fullscreen"])
+            image = gr.Image(label="G(z, c)", elem_classes=["pixelart"], elem_id="infogan-image", type="pil",
+                             format="png", interactive=False, height=340, buttons=["download", "fullscreen"])
     with gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=320):
             vary = gr.Radio(["category", "c1", "c2"], value="category", label="Vary one code",
                             info="rows: noise seeds; columns: values of this code")
             caption = gr.Markdown()
         with gr.Column(scale=3):
-            grid_image = gr.Image(label="Varying one code", elem_classes=["pixelart"], type="pil", format="png", interactive=False,
-                                  buttons=["download", "fullscreen"])
+            grid_image = gr.Image(label="Varying one code", elem_classes=["pixelart"], type="pil", format="png",
+                                  interactive=False, buttons=["download", "fullscreen"])
     explain(EXPLANATION)
 
     inputs = [model, seed, category, *sliders]
     grid_inputs = [model, vary, seed]
 
     for i, s in enumerate(sliders):   # redraw while dragging; only the newest value is drawn
-        s.input(infogan, inputs, image, api_name=f"_infogan_c{i + 1}", api_visibility="private",
-                trigger_mode="always_last", show_progress="hidden")
+        s.input(infogan_live, inputs, image, api_name=f"_infogan_c{i + 1}", api_visibility="private",
+                trigger_mode="always_last", show_progress="hidden", queue=False)
     gr.on([category.change, seed.change], infogan, inputs, image, api_name="_infogan_live",
           api_visibility="private", trigger_mode="always_last", show_progress="hidden")
     gr.on([vary.change, seed.change], draw_grid, grid_inputs, [grid_image, caption], api_name="_infogan_grid_live",

@@ -1,6 +1,9 @@
 """Latent interpolation tab: walk from seed A's code to seed B's, frame by frame."""
 from __future__ import annotations
 
+import base64
+import io
+
 import gradio as gr
 
 from .. import inference
@@ -38,6 +41,43 @@ def interpolate_frame(model, seed_a, seed_b, t, method, truncation):
     return inference.interpolate_frame(model, seed_a, seed_b, float(t), method, float(truncation))
 
 
+SPRITE_N = 101          # one frame per position of the t slider (0, 0.01, ..., 1)
+
+# Dragging t shows the frame of each position at once: the page holds all 101 frames (computed by the
+# generator when the seeds, path or truncation change) and moves to the one under the slider, so no
+# request is made while dragging (a request per position reached only 4-7 frames per second here).
+SHOW_T_JS = """
+(t) => {
+  const d = document.querySelector('#interp-live .sprite');
+  if (d) {
+    const n = +d.dataset.n, i = Math.round(t * (n - 1));
+    d.style.backgroundPosition = (100 * i / (n - 1)) + '% 0';
+    d.dataset.t = (i / (n - 1)).toFixed(2);
+  }
+  return t;
+}
+"""
+
+
+def sprite_html(sprite, n: int, t: float) -> str:
+    """The frames as one background picture, positioned at frame t (the page's JS moves it)."""
+    buf = io.BytesIO()
+    sprite.save(buf, format="PNG")
+    w, h = sprite.width // n, sprite.height
+    i = round(float(t) * (n - 1))
+    return (f'<div class="sprite" data-n="{n}" data-t="{i / (n - 1):.2f}" role="img" aria-label="frame at t" '
+            f'style="background-image:url(data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()});'
+            f'background-size:{n * 100}% 100%;background-position:{100 * i / (n - 1):.4f}% 0;'
+            f'aspect-ratio:{w}/{h}"></div>')
+
+
+@friendly
+def frame_view(model, seed_a, seed_b, t, method, truncation):
+    """Every frame the t slider can show, for the page to hold."""
+    sprite = inference.frame_sprite(model, seed_a, seed_b, SPRITE_N, method, float(truncation))
+    return sprite_html(sprite, SPRITE_N, t)
+
+
 def interpolate_views(model, seed_a, seed_b, steps, method, truncation):
     """The strip, the GIF to show and the same GIF to download."""
     image, path = interpolate(model, seed_a, seed_b, steps, method, truncation)
@@ -67,8 +107,10 @@ def build(ctx: TabContext) -> None:
             with gr.Row():
                 with gr.Column():
                     t = gr.Slider(0, 1, 0.5, step=0.01, label="t (drag me)", elem_id="interp-t")
+                    gr.Markdown("**Frame at t**")
+                    live = gr.HTML(elem_id="interp-live")
                     frame = gr.Image(label="Frame at t", elem_classes=["pixelart"], elem_id="interp-frame", type="pil",
-                                     format="png", interactive=False, height=320)
+                                     format="png", interactive=False, height=320, visible=False)   # /interpolate_frame
                 with gr.Column():
                     gif = gr.Image(label="Animated GIF (A → B → A)", elem_classes=["pixelart"], type="filepath", interactive=False, height=320)
                     gif_file = gr.File(label="Download the GIF", interactive=False)
@@ -80,19 +122,18 @@ def build(ctx: TabContext) -> None:
     gr.on([model.change, seed_a.change, seed_b.change, steps.release, method.change, truncation.release],
           interpolate_views, inputs, [strip, gif, gif_file], api_name="_interpolate_live", api_visibility="private",
           trigger_mode="always_last")
-    # t: one wiring (input fires while dragging and for the released value; `change` would fire again)
     gr.on([model.change, seed_a.change, seed_b.change, method.change, truncation.release],
-          interpolate_frame, frame_inputs, frame, api_name="_frame_live", api_visibility="private",
+          frame_view, frame_inputs, live, api_name="_frames_live", api_visibility="private",
           show_progress="hidden", trigger_mode="always_last")
-    t.input(interpolate_frame, frame_inputs, frame, api_name="interpolate_frame", show_progress="hidden",
-            trigger_mode="always_last", concurrency_limit=4)
+    t.input(None, t, None, js=SHOW_T_JS, api_visibility="private")      # in the page: no request per position
     rand_a.click(random_seed, None, seed_a, api_visibility="private")
     rand_b.click(random_seed, None, seed_b, api_visibility="private")
 
     # Named API endpoint (api.md): the same function, its exact parameter names.
-    hidden = gr.Button(visible=False)
+    hidden, hidden_frame = gr.Button(visible=False), gr.Button(visible=False)
     hidden.click(interpolate, inputs, [strip, gif_file], api_name="interpolate")
+    hidden_frame.click(interpolate_frame, frame_inputs, frame, api_name="interpolate_frame", concurrency_limit=4)
 
     ctx.demo.load(interpolate_views, inputs, [strip, gif, gif_file], api_name="_interpolate_load",
                   api_visibility="private")
-    ctx.demo.load(interpolate_frame, frame_inputs, frame, api_name="_frame_load", api_visibility="private")
+    ctx.demo.load(frame_view, frame_inputs, live, api_name="_frame_load", api_visibility="private")

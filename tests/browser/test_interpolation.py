@@ -10,7 +10,7 @@ from .conftest import drag, img_src, open_tab, wait_new_picture
 def interp(page):
     open_tab(page, "Interpolation")
     wait_new_picture(page, "interp-strip", None)
-    wait_new_picture(page, "interp-frame", None)
+    page.locator("#interp-live .sprite").wait_for()
     return page
 
 
@@ -32,16 +32,22 @@ def test_a_long_strip_wraps_and_its_label_covers_no_frame(interp):
     assert label["y"] + label["height"] <= shown["y"] + 1         # the label sits above the picture
 
 
-def test_dragging_t_sends_one_request_per_value_and_shows_the_last(interp, calls):
+def test_dragging_t_shows_the_frame_of_every_position_without_requests(interp, calls):
     n = len(calls)
     box = slider(interp, "interp-t").bounding_box()
-    drag(interp, box, [(0.1, 0.5), (0.3, 0.5), (0.6, 0.5), (0.9, 0.5)], steps_between=5)
-    interp.wait_for_timeout(2500)
-    sent = calls.since(n)
-    assert sent and set(sent) == {"interpolate_frame"}             # no second wiring on `change`
-    assert len(sent) <= 16                                         # at most one per distinct value dragged over
+    sprite = interp.locator("#interp-live .sprite")
+    seen = set()
+    interp.mouse.move(box["x"] + 0.05 * box["width"], box["y"] + box["height"] / 2)
+    interp.mouse.down()
+    for i in range(1, 21):
+        interp.mouse.move(box["x"] + (0.05 + 0.045 * i) * box["width"], box["y"] + box["height"] / 2, steps=3)
+        seen.add(sprite.get_attribute("data-t"))
+    interp.mouse.up()
+    interp.wait_for_timeout(500)
+    assert len(seen) >= 15                                         # a new frame for (nearly) every move
     value = float(interp.locator("#interp-t input[type=number]").input_value())
-    assert value > 0.8
+    assert abs(float(sprite.get_attribute("data-t")) - value) < 0.006   # the released t's frame is shown
+    assert not [c for c in calls.since(n) if "frame" in c]         # and no request was needed for it
 
 
 def test_an_empty_seed_says_so(interp, page_errors):
