@@ -94,7 +94,7 @@ def measure_once(browser, url: str) -> dict:
     out["load_s"] = time.perf_counter() - t0
     page.wait_for_timeout(1500)
 
-    page.evaluate(OBSERVE, ["interp-live", "infogan-image", "gaugan-output"])
+    page.evaluate(OBSERVE, ["interp-live", "infogan-live", "gaugan-output"])
     t_down, t_up = drag_slider(page, "interp-t")
     page.wait_for_timeout(1500)
     ts = shown(page, "interp-live")
@@ -105,11 +105,11 @@ def measure_once(browser, url: str) -> dict:
     out["t_last_ms"] = (max(after) - t_up) if after else 0.0
 
     page.get_by_role("tab", name="InfoGAN", exact=True).click()
-    page.wait_for_function("() => document.querySelector('#infogan-image img')", timeout=30_000)
+    page.wait_for_function("() => document.querySelector('#infogan-live .sprite')", timeout=30_000)
     page.wait_for_timeout(1000)
     t_down, t_up = drag_slider(page, "infogan-c1")
     page.wait_for_timeout(1500)
-    ts = shown(page, "infogan-image")
+    ts = shown(page, "infogan-live")
     out["code_rate"] = len([t for t in ts if t_down <= t <= t_up]) / ((t_up - t_down) / 1000)
 
     page.get_by_role("tab", name="GauGAN", exact=True).click()

@@ -99,7 +99,7 @@ from .cyclegan import (CYCLEGAN_WORK_SCALE, NoCycleNote, cyclegan_domains, cycle
                        translate, translate_views)
 from .gaugan import PAINT_DISPLAY, labels_to_image, paint, paint_labels, palette, spade_models, style_code  # noqa: E402
 from .gaugan import _downsample_labels  # noqa: E402,F401  (tests check the majority vote)
-from .infogan import (INFOGAN_CODE_LIMIT, INFOGAN_GRID_VALUES, infogan_codes, infogan_grid,  # noqa: E402
+from .infogan import (INFOGAN_CODE_LIMIT, INFOGAN_GRID_VALUES, infogan_codes, infogan_grid, infogan_sweep,  # noqa: E402
                       infogan_grid_images, infogan_grid_values, infogan_image)
 from .interpolation import frame_sprite, interpolate, interpolate_frame, interpolation_frames  # noqa: E402
 from .pictures import (MAX_SIDE, MAX_UPLOAD_PIXELS, MIN_UPLOAD_SIDE, SNAP_FAR, LabelMap, load_picture,  # noqa: E402

@@ -50,6 +50,24 @@ def infogan_image(model: str, seed: int, category: int = 0, codes: tuple[float, 
     return to_pil(G(z, cat if G.n_cat else None, _check_cont(G, codes)[None])[0], display)
 
 
+@torch.no_grad()
+def infogan_sweep(model: str, seed: int, category: int, codes: tuple[float, ...], k: int,
+                  values: list[float]) -> Image.Image:
+    """G with continuous code c_{k+1} set to each of `values` (everything else as given), side by side at the
+    generator's own size: (len(values) * W, H). A page holding it shows any slider value at once."""
+    G = get_model(model, "infogan")
+    if not 0 <= k < G.n_cont:
+        raise ValueError(f"this model has {G.n_cont} continuous codes; there is no c{k + 1}")
+    z = seeded_normal(check_seed(seed), G.z_dim)[None].expand(len(values), -1)
+    cat = torch.full((len(values),), _check_category(G, category))
+    cont = _check_cont(G, codes)[None].repeat(len(values), 1)
+    cont[:, k] = torch.tensor(values, dtype=torch.float32)
+    if not all(-INFOGAN_CODE_LIMIT <= float(v) <= INFOGAN_CODE_LIMIT for v in values):     # also refuses nan
+        raise ValueError(f"c{k + 1} values must be between -{INFOGAN_CODE_LIMIT:g} and {INFOGAN_CODE_LIMIT:g}")
+    frames = G(z, cat if G.n_cat else None, cont)                                          # (n, C, H, W)
+    return to_pil(torch.cat(list(frames), dim=2))
+
+
 def infogan_grid_values(G: nn.Module, vary: str) -> list:
     """The column values of a "vary one code" grid: every category, or 9 values in [-2, 2]."""
     names = (["category"] if G.n_cat else []) + [f"c{i}" for i in range(1, G.n_cont + 1)]

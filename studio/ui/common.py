@@ -1,7 +1,9 @@
 """What every tab shares: the build context, friendly errors, model pickers, the explanation box."""
 from __future__ import annotations
 
+import base64
 import functools
+import io
 import logging
 import random
 from dataclasses import dataclass, field
@@ -88,6 +90,38 @@ def wire_pickers(ctx: TabContext, tabs: gr.Tabs) -> None:
     handler = functools.partial(refresh_pickers, tuple(fn for _, fn in ctx.pickers))
     for event in (ctx.demo.load, tabs.select):
         event(handler, dropdowns, dropdowns, api_visibility="private", show_progress="hidden", queue=False)
+
+
+def sprite_div(sprite, n: int, index: int, hidden: bool = False, **data) -> str:
+    """n frames side by side (one picture, `sprite`) shown one at a time: frame `index` now. The page's JS
+    (see interpolation.py, infogan.py) moves the picture to another frame without asking the server."""
+    buf = io.BytesIO()
+    sprite.save(buf, format="PNG")
+    w, h = sprite.width // n, sprite.height
+    attrs = "".join(f' data-{k}="{v}"' for k, v in data.items())
+    pos = 100 * index / (n - 1) if n > 1 else 0
+    return (f'<div class="sprite" data-n="{n}" data-i="{index}"{attrs} role="img" '
+            f'style="{"display:none;" if hidden else ""}background-image:url(data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()});'
+            f'background-size:{n * 100}% 100%;background-position:{pos:.4f}% 0;aspect-ratio:{w}/{h}"></div>')
+
+
+# Moves sprite `sel` to the frame of slider value v, given the slider's lo and step; shows only that sprite
+# among its siblings. Returns v (the event's input), so it can stand as an event's js.
+SPRITE_JS = """
+(v) => {
+  const d = document.querySelector(SEL);
+  if (!d) return v;
+  for (const s of d.parentElement.querySelectorAll('.sprite')) s.style.display = (s === d) ? '' : 'none';
+  const n = +d.dataset.n, i = Math.max(0, Math.min(n - 1, Math.round((v - LO) / STEP)));
+  d.style.backgroundPosition = (n > 1 ? 100 * i / (n - 1) : 0) + '% 0';
+  d.dataset.i = i;
+  return v;
+}
+"""
+
+
+def sprite_js(selector: str, lo: float, step: float) -> str:
+    return SPRITE_JS.replace("SEL", repr(selector)).replace("LO", repr(lo)).replace("STEP", repr(step))
 
 
 def random_seed() -> int:

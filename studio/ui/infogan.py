@@ -4,7 +4,7 @@ from __future__ import annotations
 import gradio as gr
 
 from .. import inference
-from .common import TabContext, explain, friendly, model_picker, random_seed
+from .common import TabContext, explain, friendly, model_picker, random_seed, sprite_div, sprite_js
 
 TITLE = "InfoGAN"
 MAX_SLIDERS = 4          # continuous codes with a slider; a model with more keeps the rest at 0
@@ -38,10 +38,25 @@ def infogan(model, seed, category, c1, c2, c3=0.0, c4=0.0):
     return inference.infogan_image(model, seed, category, (c1, c2, c3, c4))
 
 
+SLIDER_LO, SLIDER_STEP, SLIDER_N = -2.0, 0.05, 81          # the code sliders' positions: -2, -1.95, ..., 2
+SLIDER_VALUES = [round(SLIDER_LO + SLIDER_STEP * i, 2) for i in range(SLIDER_N)]
+
+
+def code_index(v) -> int:
+    return max(0, min(SLIDER_N - 1, round((float(v) - SLIDER_LO) / SLIDER_STEP)))
+
+
 @friendly
-def infogan_live(model, seed, category, c1, c2, c3=0.0, c4=0.0):
-    """While a code is dragged: the generator's own 32-px picture (the page enlarges it, pixelated)."""
-    return inference.infogan_image(model, seed, category, (c1, c2, c3, c4), display=0)
+def infogan_view(model, seed, category, c1, c2, c3=0.0, c4=0.0):
+    """G(z, c) for every position of every code slider, for the page to hold: dragging a code then shows each
+    picture at once, with no request per position (a request each reached only 6-10 pictures per second).
+    Shown first: the picture at the current codes."""
+    G = inference.get_model(model, "infogan")
+    codes = (c1, c2, c3, c4)
+    if G.n_cont == 0:
+        return sprite_div(inference.infogan_image(model, seed, category, (), display=0), 1, 0, k=0)
+    return "".join(sprite_div(inference.infogan_sweep(model, seed, category, codes, k, SLIDER_VALUES), SLIDER_N,
+                              code_index(codes[k]), hidden=k > 0, k=k) for k in range(min(G.n_cont, MAX_SLIDERS)))
 
 
 @friendly
@@ -91,8 +106,10 @@ def build(ctx: TabContext) -> None:
                 seed = gr.Number(0, label="Noise seed", precision=0, minimum=0, scale=3)
                 rand = gr.Button("Random", scale=1, min_width=60)
         with gr.Column(scale=1, min_width=320):
+            gr.Markdown("**G(z, c)**")
+            live = gr.HTML(elem_id="infogan-live")
             image = gr.Image(label="G(z, c)", elem_classes=["pixelart"], elem_id="infogan-image", type="pil",
-                             format="png", interactive=False, height=340, buttons=["download", "fullscreen"])
+                             format="png", interactive=False, height=340, visible=False)      # /infogan
     with gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=320):
             vary = gr.Radio(["category", "c1", "c2"], value="category", label="Vary one code",
@@ -107,14 +124,16 @@ def build(ctx: TabContext) -> None:
     grid_inputs = [model, vary, seed]
 
     for i, s in enumerate(sliders):   # redraw while dragging; only the newest value is drawn
-        s.input(infogan_live, inputs, image, api_name=f"_infogan_c{i + 1}", api_visibility="private",
-                trigger_mode="always_last", show_progress="hidden", queue=False)
-    gr.on([category.change, seed.change], infogan, inputs, image, api_name="_infogan_live",
+        s.input(None, s, None, js=sprite_js(f'#infogan-live .sprite[data-k="{i}"]', SLIDER_LO, SLIDER_STEP),
+                api_visibility="private")                              # in the page: no request per position
+        s.release(infogan_view, inputs, live, api_name=f"_infogan_c{i + 1}", api_visibility="private",
+                  trigger_mode="always_last", show_progress="hidden")   # the other codes' frames follow
+    gr.on([category.change, seed.change], infogan_view, inputs, live, api_name="_infogan_live",
           api_visibility="private", trigger_mode="always_last", show_progress="hidden")
     gr.on([vary.change, seed.change], draw_grid, grid_inputs, [grid_image, caption], api_name="_infogan_grid_live",
           api_visibility="private", trigger_mode="always_last")
     model.change(adapt, model, [category, *sliders, vary], api_name="_infogan_adapt", api_visibility="private") \
-        .success(infogan, inputs, image, api_name="_infogan_adapted", api_visibility="private") \
+        .success(infogan_view, inputs, live, api_name="_infogan_adapted", api_visibility="private") \
         .success(draw_grid, grid_inputs, [grid_image, caption], api_name="_infogan_grid_adapted",
                  api_visibility="private")
     rand.click(random_seed, None, seed, api_name="_infogan_random_seed", api_visibility="private")
@@ -131,6 +150,6 @@ def build(ctx: TabContext) -> None:
     hidden.click(infogan, [model, api_seed, api_category, *api_codes], image, api_name="infogan")
     hidden_grid.click(infogan_grid, [model, api_vary, api_seed, api_rows], grid_image, api_name="infogan_grid")
 
-    ctx.demo.load(infogan, inputs, image, api_name="_infogan_load", api_visibility="private")
+    ctx.demo.load(infogan_view, inputs, live, api_name="_infogan_load", api_visibility="private")
     ctx.demo.load(draw_grid, grid_inputs, [grid_image, caption], api_name="_infogan_grid_load",
               api_visibility="private")

@@ -1,13 +1,10 @@
 """Latent interpolation tab: walk from seed A's code to seed B's, frame by frame."""
 from __future__ import annotations
 
-import base64
-import io
-
 import gradio as gr
 
 from .. import inference
-from .common import TabContext, explain, friendly, model_picker, random_seed
+from .common import TabContext, explain, friendly, model_picker, random_seed, sprite_div, sprite_js
 
 TITLE = "Interpolation"
 
@@ -46,36 +43,14 @@ SPRITE_N = 101          # one frame per position of the t slider (0, 0.01, ..., 
 # Dragging t shows the frame of each position at once: the page holds all 101 frames (computed by the
 # generator when the seeds, path or truncation change) and moves to the one under the slider, so no
 # request is made while dragging (a request per position reached only 4-7 frames per second here).
-SHOW_T_JS = """
-(t) => {
-  const d = document.querySelector('#interp-live .sprite');
-  if (d) {
-    const n = +d.dataset.n, i = Math.round(t * (n - 1));
-    d.style.backgroundPosition = (100 * i / (n - 1)) + '% 0';
-    d.dataset.t = (i / (n - 1)).toFixed(2);
-  }
-  return t;
-}
-"""
-
-
-def sprite_html(sprite, n: int, t: float) -> str:
-    """The frames as one background picture, positioned at frame t (the page's JS moves it)."""
-    buf = io.BytesIO()
-    sprite.save(buf, format="PNG")
-    w, h = sprite.width // n, sprite.height
-    i = round(float(t) * (n - 1))
-    return (f'<div class="sprite" data-n="{n}" data-t="{i / (n - 1):.2f}" role="img" aria-label="frame at t" '
-            f'style="background-image:url(data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()});'
-            f'background-size:{n * 100}% 100%;background-position:{100 * i / (n - 1):.4f}% 0;'
-            f'aspect-ratio:{w}/{h}"></div>')
+SHOW_T_JS = sprite_js("#interp-live .sprite", 0.0, 1 / (SPRITE_N - 1))
 
 
 @friendly
 def frame_view(model, seed_a, seed_b, t, method, truncation):
     """Every frame the t slider can show, for the page to hold."""
     sprite = inference.frame_sprite(model, seed_a, seed_b, SPRITE_N, method, float(truncation))
-    return sprite_html(sprite, SPRITE_N, t)
+    return sprite_div(sprite, SPRITE_N, round(float(t) * (SPRITE_N - 1)))
 
 
 def interpolate_views(model, seed_a, seed_b, steps, method, truncation):
