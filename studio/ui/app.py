@@ -27,8 +27,9 @@ def build_app(jobs=None) -> gr.Blocks:
         gr.Markdown("# GAN Studio\nSee how generative adversarial networks work: pick a tab, move the sliders.",
                     elem_id="header")
         with gr.Tabs() as tabs:
-            for tab in TABS:
-                with gr.Tab(tab.TITLE):
+            for i, tab in enumerate(TABS):
+                with gr.Tab(tab.TITLE) as shown:
+                    ctx.shown = [demo.load] if i == 0 else [shown.select]
                     tab.build(ctx)
         wire_pickers(ctx, tabs)
         gr.api(models, api_name="models")

@@ -30,6 +30,12 @@ class TabContext:
     demo: gr.Blocks
     jobs: Any = None
     pickers: list[tuple[gr.Dropdown, Callable[[], list[str]]]] = field(default_factory=list)
+    shown: list = field(default_factory=list)      # the events after which the tab being built is on screen
+
+    def on_show(self, fn, inputs, outputs, **kwargs):
+        """Draw a tab's first pictures when it is on screen: the first tab when the page loads, the others
+        when they are opened (all tabs at page load made ten requests compete for two cores)."""
+        return gr.on(self.shown, fn, inputs, outputs, **kwargs)
 
 
 EXPECTED = (ValueError, FileNotFoundError, hub.ModelLoadError)   # bad input, missing model: the user can act

@@ -168,4 +168,4 @@ def build(ctx: TabContext) -> None:
     hidden = gr.Button(visible=False)
     hidden.click(translate, inputs, [translated, reconstructed], api_name="translate", **raw)
 
-    ctx.demo.load(translate_all, inputs, outputs, api_name="_translate_load", api_visibility="private", **raw)
+    ctx.on_show(translate_all, inputs, outputs, api_name="_translate_load", api_visibility="private", **raw)

@@ -290,4 +290,4 @@ def build(ctx: TabContext) -> None:
     gr.api(palette, api_name="palette")
 
     if first is not None and entries:
-        ctx.demo.load(paint_editor, live_inputs, [output, note], api_name="_paint_load", api_visibility="private")
+        ctx.on_show(paint_editor, live_inputs, [output, note], api_name="_paint_load", api_visibility="private")

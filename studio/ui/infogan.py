@@ -150,6 +150,6 @@ def build(ctx: TabContext) -> None:
     hidden.click(infogan, [model, api_seed, api_category, *api_codes], image, api_name="infogan")
     hidden_grid.click(infogan_grid, [model, api_vary, api_seed, api_rows], grid_image, api_name="infogan_grid")
 
-    ctx.demo.load(infogan_view, inputs, live, api_name="_infogan_load", api_visibility="private")
-    ctx.demo.load(draw_grid, grid_inputs, [grid_image, caption], api_name="_infogan_grid_load",
+    ctx.on_show(infogan_view, inputs, live, api_name="_infogan_load", api_visibility="private")
+    ctx.on_show(draw_grid, grid_inputs, [grid_image, caption], api_name="_infogan_grid_load",
               api_visibility="private")

@@ -109,6 +109,6 @@ def build(ctx: TabContext) -> None:
     hidden.click(interpolate, inputs, [strip, gif_file], api_name="interpolate")
     hidden_frame.click(interpolate_frame, frame_inputs, frame, api_name="interpolate_frame", concurrency_limit=4)
 
-    ctx.demo.load(interpolate_views, inputs, [strip, gif, gif_file], api_name="_interpolate_load",
+    ctx.on_show(interpolate_views, inputs, [strip, gif, gif_file], api_name="_interpolate_load",
                   api_visibility="private")
-    ctx.demo.load(frame_view, frame_inputs, live, api_name="_frame_load", api_visibility="private")
+    ctx.on_show(frame_view, frame_inputs, live, api_name="_frame_load", api_visibility="private")

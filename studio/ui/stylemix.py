@@ -131,5 +131,5 @@ def build(ctx: TabContext) -> None:
     hidden = gr.Button(visible=False)
     hidden.click(style_mix, inputs, mix, api_name="style_mix")
 
-    ctx.demo.load(layer_info, model, [info, lo, hi], api_visibility="private")
-    ctx.demo.load(style_mix_view, inputs, [mix, axes], api_name="_style_mix_load", api_visibility="private")
+    ctx.on_show(layer_info, model, [info, lo, hi], api_visibility="private")
+    ctx.on_show(style_mix_view, inputs, [mix, axes], api_name="_style_mix_load", api_visibility="private")

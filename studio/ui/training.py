@@ -313,11 +313,11 @@ def build(ctx: TabContext) -> None:
            concurrency_limit=None)
 
     form = [family, dataset, steps, batch_size, lr_g, lr_d, loss, spectral_norm, seed, sample_every, run_name]
-    ctx.demo.load(bind(reattach, jobs), None, ui_out + form, api_name="_train_reattach", api_visibility="private",
+    ctx.on_show(bind(reattach, jobs), None, ui_out + form, api_name="_train_reattach", api_visibility="private",
                   concurrency_limit=None, show_progress="hidden")
     watch.click(bind(reattach, jobs), None, ui_out + form, api_name="_train_watch", api_visibility="private",
                 concurrency_limit=None, show_progress="hidden")   # a job started elsewhere (API, another page)
-    ctx.demo.load(preview, [family, dataset, upload], [data_image, data_desc], api_name="_train_preview_load",
+    ctx.on_show(preview, [family, dataset, upload], [data_image, data_desc], api_name="_train_preview_load",
                   api_visibility="private")
 
 
