@@ -263,7 +263,7 @@ def build(ctx: TabContext) -> None:
                 cont = gr.Button("Resume")
                 stop = gr.Button("Stop", variant="stop")
                 watch = gr.Button("Watch", min_width=60)
-            data_image = gr.Image(label="Data preview", type="pil", interactive=False, height=180)
+            data_image = gr.Image(label="Data preview", type="pil", interactive=False, height=180, elem_id="train-data")
             data_desc = gr.Markdown()
         with gr.Column(scale=2):
             progress = gr.HTML()
