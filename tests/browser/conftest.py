@@ -61,9 +61,14 @@ def page(browser, studio_url, page_errors):
     page_errors.check()
 
 
-def open_tab(page, title: str) -> None:
+def open_tab(page, title: str, first_picture: str | None = None):
+    """Click a tab; with first_picture (an elem_id), also wait until that block shows its first picture."""
     page.get_by_role("tab", name=title).click()
     page.wait_for_timeout(300)
+    if first_picture:
+        wait_new_picture(page, first_picture, None)
+        page.wait_for_timeout(500)
+    return page
 
 
 class Calls(list):

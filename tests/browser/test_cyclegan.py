@@ -12,10 +12,7 @@ OUT = "cyclegan-translated"
 
 @pytest.fixture
 def cyclegan(page):
-    open_tab(page, "CycleGAN")
-    wait_new_picture(page, OUT, None)
-    page.wait_for_timeout(500)
-    return page
+    return open_tab(page, "CycleGAN", first_picture=OUT)
 
 
 def upload(page, path):

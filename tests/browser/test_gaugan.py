@@ -14,10 +14,7 @@ OUT = "gaugan-output"
 
 @pytest.fixture
 def gaugan(page):
-    open_tab(page, "GauGAN")
-    wait_new_picture(page, OUT, None)
-    page.wait_for_timeout(500)
-    return page
+    return open_tab(page, "GauGAN", first_picture=OUT)
 
 
 def canvas_box(page):
