@@ -15,7 +15,7 @@ from studio import hub, inference
 from studio.models.cyclegan import (CycleGANConfig, DirectionUnavailableError, Discriminator, Generator,
                                     ResnetGenerator)
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = sorted((ROOT / "assets" / "cyclegan").glob("*.png"))
 BUNDLED = ROOT / "pretrained" / "cyclegan-summer2winter"
 

@@ -12,7 +12,7 @@ from PIL import Image
 from studio import hub, inference
 from studio.models.spade import SPADE, Discriminator, Generator, SPADEConfig, SPADEResBlock, one_hot_labels
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[3]
 BUNDLED = REPO / "pretrained" / "spade-landscapes"
 EXAMPLES = sorted((REPO / "assets" / "gaugan").glob("*.png"))
 PALETTE3 = ["#ff0000", "#00ff00", "#0000ff"]
