@@ -1,16 +1,12 @@
-"""The public API (../shared/design/api.md) through gradio_client on a live studio."""
+"""The interpolation tab's endpoints (../shared/design/api.md) through gradio_client on a live studio."""
 import pytest
 from PIL import Image
 
 from studio import hub
 
+
 pytestmark = pytest.mark.skipif(not (hub.pretrained_dir() / "dcgan-mnist").is_dir(),
                                 reason="bundled dcgan-mnist not present")
-
-
-def test_models_lists_bundled(client):
-    models = client.predict(api_name="/models")
-    assert "dcgan-mnist" in models["dcgan"]
 
 
 def test_interpolate(client):
