@@ -9,6 +9,7 @@ every user shares the read-only weights but no other state.
 from __future__ import annotations
 
 import os
+import re
 from collections import OrderedDict
 from pathlib import Path
 from threading import Lock
@@ -63,6 +64,29 @@ def get_model(name: str, family: str | None = None) -> nn.Module:
     return model
 
 
+HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}$")
+
+
+def page_model(name) -> str:
+    """A model name as a page (or an API client) sends it -> the name get_model loads.
+
+    Accepted: the model pickers' names (bundled models and those trained here) and Hugging Face repo
+    ids "user/name", which come back as "hf://user/name" so that they are fetched from the Hub and
+    never read as a path on the server. Anything else is refused with the same words whether or not
+    such a path exists; folders and .pth files on the server stay a Python-API and CLI feature.
+    An empty name passes (get_model then takes the demo's bundled model)."""
+    s = "" if name is None else str(name).strip()
+    if not s or any(s in names for names in hub.list_models().values()):
+        return s
+    repo = s[len(hub.HUB_PREFIX):] if s.startswith(hub.HUB_PREFIX) else s
+    if HUB_ID.match(repo) and ".." not in repo:
+        return hub.HUB_PREFIX + repo
+    raise hub.ModelLoadError(
+        f"no model called {s[:80]!r} that this page can load: pick one from the list (the bundled models and "
+        "those trained here) or type a Hugging Face repo id such as user/model. Folders and .pth files on the "
+        "server load with the Python API or the CLI, not from the page.")
+
+
 def models_for(family: str) -> list[str]:
     return hub.list_models().get(family, [])
 
@@ -73,7 +97,13 @@ def latent_models() -> list[str]:
 
 
 def whole(x) -> int | None:
-    """x as an int if it is a whole number (3, 3.0, "3"), else None."""
+    """x as an int if it is a whole number (3, 3.0, "3"), else None. Ints stay exact (2**63 - 1 is not a float)."""
+    if isinstance(x, bool):
+        return None
+    if isinstance(x, int):
+        return x
+    if isinstance(x, str) and re.fullmatch(r"\s*[+-]?[0-9]+\s*", x):
+        return int(x)
     try:
         f = float(x)
         return int(f) if f == int(f) else None

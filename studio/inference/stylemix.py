@@ -8,7 +8,7 @@ from torch import nn
 from ..images import grid, to_pil
 from ..models.layers import seeded_normal
 from ..models.stylegan import NOISE_MODES, style_groups
-from . import CELL, DISPLAY, get_model, whole
+from . import CELL, DISPLAY, check_seed, get_model, whole
 
 MAX_MIX_SEEDS = 8      # seeds per side of the mixing grid
 
@@ -24,6 +24,7 @@ def parse_seeds(text, what: str = "seeds", max_n: int = MAX_MIX_SEEDS) -> list[i
         a, b = whole(lo.strip()), whole(hi.strip()) if sep else whole(lo.strip())
         if a is None or b is None or a < 0 or b < 0:
             raise ValueError(f"{what}: {item!r} is not a seed or a range of seeds (whole numbers >= 0, like 5 or 1-3)")
+        check_seed(a, what), check_seed(b, what)                  # the studio's one seed range
         if b < a:
             raise ValueError(f"{what}: the range {item!r} goes down; write it as {b}-{a}")
         if b - a >= max_n or len(seeds) + b - a + 1 > max_n:

@@ -6,7 +6,7 @@ import gradio as gr
 from .. import hub
 from ..paths import PACKAGE
 from . import cyclegan, gaugan, infogan, interpolation, stylemix, training
-from .common import TabContext, wire_pickers
+from .common import TabContext, guard_numbers, wire_pickers
 
 TABS = [interpolation, infogan, gaugan, stylemix, cyclegan, training]
 
@@ -22,7 +22,9 @@ def models() -> dict:
 
 def build_app(jobs=None) -> gr.Blocks:
     """The whole studio. `jobs`: a training.jobs.JobManager to share (default: the training tab makes one)."""
-    with gr.Blocks(title="GAN Studio") as demo:
+    # Gradio's upload and output cache: files older than a day go, checked every hour (a studio left running
+    # for a term would otherwise keep every upload and every picture it ever made).
+    with gr.Blocks(title="GAN Studio", delete_cache=(3600, 86400)) as demo:
         ctx = TabContext(demo, jobs)
         gr.Markdown("# GAN Studio\nSee how generative adversarial networks work: pick a tab, move the sliders.",
                     elem_id="header")
@@ -33,6 +35,7 @@ def build_app(jobs=None) -> gr.Blocks:
                     tab.build(ctx)
         wire_pickers(ctx, tabs)
         gr.api(models, api_name="models")
+    guard_numbers(demo)
     return demo
 
 

@@ -86,22 +86,36 @@ def _picture_value(model: str, picture) -> tuple[str, str]:
 @friendly
 def palette(model: str = inference.DEFAULT_MODELS["spade"]) -> list[dict]:
     """/palette: [{"name", "color": "#rrggbb"}] of the model's label classes."""
-    return inference.palette(model)
+    return inference.palette(inference.page_model(model))
+
+
+# The painting events run with preprocess=False, like CycleGAN's: Gradio would decode the label map and the
+# style image itself, with no pixel limit and a generic error for a file that is not a picture. The handlers
+# get the raw payloads (uploaded files, unopened) and decode them the one checked way
+# (inference.pictures.open_picture); they check the other raw values themselves (model name, seed).
+
+
+def _style(style_seed, style_image):
+    """Raw seed and style image -> (seed, style image or None)."""
+    return inference.check_seed(0 if style_seed in (None, "") else style_seed, "style seed"), style_image or None
 
 
 @friendly
 def paint(model, label_map, style_seed=0, style_image=None):
     """Public /paint: a label map image in palette colours -> the generated picture."""
-    image, _ = inference.paint(model, label_map, 0 if style_seed is None else style_seed, style_image)
+    seed, style_image = _style(style_seed, style_image)
+    image, _ = inference.paint(inference.page_model(model), label_map or None, seed, style_image)
     return image
 
 
 @friendly
 def paint_canvas(model, canvas, style_seed, style_image, style_preset):
     """The canvas's label map + the style -> the picture."""
+    model = inference.page_model(model)
     labels = label_canvas.decode(canvas, len(inference.palette(model)))
-    preset = None if style_preset in (None, "", STYLE_SEED) else style_preset
-    z = inference.style_code(model, style_seed, style_image, preset)
+    seed, style_image = _style(style_seed, style_image)
+    preset = None if style_preset in (None, "", STYLE_SEED) else str(style_preset)
+    z = inference.style_code(model, seed, style_image, preset)
     return inference.paint_labels(model, labels, z)
 
 
@@ -234,7 +248,7 @@ def build(ctx: TabContext) -> None:
 
     live_inputs = [model, canvas, style_seed, style_image, style_preset]
     repaint = dict(fn=paint_canvas, inputs=live_inputs, outputs=output, api_visibility="private",
-                   trigger_mode="always_last", show_progress="hidden")
+                   trigger_mode="always_last", show_progress="hidden", preprocess=False)   # raw: see above
     # The canvas sends its map while a stroke is drawn and on release; buttons that replace the map repaint
     # after it is set (a value set by the server fires no event).
     gr.on([canvas.input, style_seed.change, style_image.change, style_preset.change], api_name="_paint_live",
@@ -263,8 +277,9 @@ def build(ctx: TabContext) -> None:
         api_style = gr.Image(type="numpy", image_mode="RGB")
         api_seed = gr.Number(0, precision=0)
         hidden_paint = gr.Button()
-    hidden_paint.click(paint, [model, api_map, api_seed, api_style], output, api_name="paint")
+    hidden_paint.click(paint, [model, api_map, api_seed, api_style], output, api_name="paint", preprocess=False)
     gr.api(palette, api_name="palette")
 
     if first is not None:
-        ctx.on_show(paint_canvas, live_inputs, output, api_name="_paint_load", api_visibility="private")
+        ctx.on_show(paint_canvas, live_inputs, output, api_name="_paint_load", api_visibility="private",
+                    preprocess=False)
