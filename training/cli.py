@@ -4,17 +4,22 @@
 
 Re-running the same command resumes from <out>/checkpoint. At the end the generator
 is exported to --export (default <out>/model) with config.json, model.safetensors,
-samples.png and a model card.
+samples.png and a model card. A resume may change the learning rates (--lr, --lr-g,
+--lr-d: the new ones apply, and the [start] line says so); settings that change the
+networks (--set g_width=..., --img-size, another dataset's channels) are refused with
+the difference named: use --no-resume or another --out for those.
 """
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import shlex
 import sys
 import time
 from pathlib import Path
 
+from .checkpoint import CheckpointMismatch
 from .setup import RunSpec, build_run, split_settings
 from .families import TRAINERS
 from .losses import LOSSES
@@ -80,9 +85,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"training {spec.family} on {getattr(dataset, 'description', spec.dataset)} for {spec.steps} steps "
           f"(batch {spec.batch_size}, loss {spec.loss}, lr G {spec.lr_g} D {spec.lr_d}) -> {out}", flush=True)
     t0, last = time.perf_counter(), None
-    for ev in fit(trainer, dataset, steps=spec.steps, batch_size=spec.batch_size, out=out, seed=spec.seed,
-                  sample_every=spec.sample_every, checkpoint_every=spec.checkpoint_every,
-                  resume=not args.no_resume, extra_meta={"spec": spec.__dict__}):
+    events = fit(trainer, dataset, steps=spec.steps, batch_size=spec.batch_size, out=out, seed=spec.seed,
+                 sample_every=spec.sample_every, checkpoint_every=spec.checkpoint_every,
+                 resume=not args.no_resume, extra_meta={"spec": spec.__dict__})
+    try:
+        first = next(events)
+    except CheckpointMismatch as e:
+        print(f"cannot resume {out}: {e}.{settings_change(out, spec)} Resume with the settings it was trained with, "
+              "or start over with --no-resume (or another --out).", file=sys.stderr, flush=True)
+        return 2
+    for ev in itertools.chain([first], events):
         last = ev
         if ev.kind in ("step",) and (ev.step % max(spec.sample_every, 10) == 0):
             losses = " ".join(f"{k}={v:.3f}" for k, v in ev.losses.items())
@@ -104,6 +116,21 @@ def main(argv: list[str] | None = None) -> int:
                command=command, steps=last.step, wall_s=wall, final_losses=last.losses, samples=last.samples)
     print(f"saved {export} ({wall:.0f} s of training in all)")
     return 0
+
+
+def settings_change(out: Path, spec) -> str:
+    """' It was trained with g_width=32; this command asks for g_width=64.' (or '' if the record says nothing)."""
+    from .checkpoint import read_meta
+
+    old = (read_meta(out / "checkpoint") or {}).get("spec", {})
+    keys = ("family", "img_size", "dataset")
+    was = {**{k: old.get(k) for k in keys}, **old.get("model", {})}
+    now = {**{k: getattr(spec, k) for k in keys}, **spec.model}
+    diff = sorted(k for k in set(was) | set(now) if was.get(k) != now.get(k))
+    if not diff:
+        return ""
+    show = lambda d: ", ".join(f"{k}={d.get(k, 'default')}" for k in diff)  # noqa: E731
+    return f" It was trained with {show(was)}; this command asks for {show(now)}."
 
 
 if __name__ == "__main__":

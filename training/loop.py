@@ -17,9 +17,13 @@ from typing import Iterator
 import torch
 from torch.utils.data import Dataset, default_collate
 
+from studio.files import remove_leftovers
+
 from .checkpoint import load_checkpoint, read_meta, save_checkpoint
+from .losses import g_loss_limit
 
 CHECKPOINT_DIR = "checkpoint"
+SEED_MOD = 2 ** 63             # derived seeds wrap here: any seed the studio accepts (0 .. 2**63 - 1) works
 
 
 @dataclass
@@ -60,22 +64,32 @@ def batches(dataset: Dataset, batch_size: int, seed: int, start_step: int = 0) -
     step = start_step
     while True:
         epoch, k = divmod(step, per_epoch)
-        perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed * 100_003 + epoch))
+        perm = torch.randperm(n, generator=torch.Generator().manual_seed((seed * 100_003 + epoch) % SEED_MOD))
         idx = perm[k * batch_size:(k + 1) * batch_size]
         if len(idx) < batch_size:  # a dataset smaller than a batch: sample with replacement
-            idx = torch.randint(n, (batch_size,), generator=torch.Generator().manual_seed(seed + step))
+            idx = torch.randint(n, (batch_size,), generator=torch.Generator().manual_seed((seed + step) % SEED_MOD))
         yield default_collate([dataset[int(i)] for i in idx])
         step += 1
 
 
-def check_finite(losses: dict[str, float], step: int, limit: float = 1e4) -> None:
+def check_finite(losses: dict[str, float], step: int, limit: float = 1e4, g_limit: float | None = None) -> None:
+    """Raise TrainingDiverged for a non-finite loss, one beyond `limit`, or a G loss beyond `g_limit`
+    (losses.g_limit: e.g. a non-saturating G loss of 100 means D(G(z)) < e^-100, a G that lost for good)."""
     for name, value in losses.items():
         if not math.isfinite(value):
             raise TrainingDiverged(f"loss {name} became {value} at step {step}: training diverged "
                                    "(try a lower learning rate, another loss, or spectral norm)")
-        if abs(value) > limit:
+        if abs(value) > (g_limit if name == "G" and g_limit is not None else limit):
             raise TrainingDiverged(f"loss {name} exploded to {value:.3g} at step {step} "
                                    "(try a lower learning rate, another loss, or spectral norm)")
+
+
+def kept_note(kept: int | None, checkpoint_every: int) -> str:
+    """What a stopped-by-divergence run still has, in words."""
+    if kept is not None:
+        return f"The checkpoint of step {kept} is kept (resuming starts there); no model was exported."
+    first = f" (the first was due at step {checkpoint_every})" if checkpoint_every else ""
+    return f"No checkpoint had been saved yet{first}, so nothing is kept; no model was exported."
 
 
 def fit(
@@ -96,24 +110,33 @@ def fit(
     """Train `trainer` for `steps` steps in total, yielding progress events.
 
     Checkpoints go to <out>/checkpoint (atomically) every `checkpoint_every` steps and at
-    the end; with resume=True a run continues from its checkpoint. A non-finite or
-    exploding loss ends the run with an "error" event and keeps the last good checkpoint.
+    the end; with resume=True a run continues from its checkpoint (or from checkpoint.old,
+    left by a crash in the middle of a swap), with this call's learning rates. A non-finite
+    or exploding loss ends the run with an "error" event that says which checkpoint is
+    kept, if any (kept_note).
     """
     out = Path(out)
     ckpt = out / CHECKPOINT_DIR
     control = control or Control()
-    start, wall_before = 0, 0.0
+    remove_leftovers(ckpt)                  # temporary folders of a save that a kill interrupted
+    start, wall_before, kept, note = 0, 0.0, None, ""
     if resume and read_meta(ckpt) is not None:
         prev = load_checkpoint(trainer, ckpt)
         start, wall_before = int(prev["step"]), float(prev.get("wall_s", 0.0))
+        kept = start
+        note = "".join(f"; lr {name} {old:g} -> {new:g} (this run's)" for name, (old, new) in
+                       prev.get("lr_changes", {}).items())
     else:
         torch.manual_seed(seed)
+    g_limit = g_loss_limit(getattr(trainer, "loss", None))
     meta = dict(extra_meta or {}, seed=seed, batch_size=batch_size)
     t_start = time.perf_counter()
 
     def save(step: int) -> None:  # wall_s: training time over all sessions of this run
+        nonlocal kept
         save_checkpoint(trainer, ckpt, step, dict(meta, wall_s=wall_before + time.perf_counter() - t_start))
-    yield Event("start", start, steps, message=f"resumed at step {start}" if start else "started")
+        kept = step
+    yield Event("start", start, steps, message=(f"resumed at step {start}" if start else "started") + note)
     if start >= steps:
         yield Event("done", start, steps, samples=trainer.samples(), message="already trained to this step")
         return
@@ -134,7 +157,7 @@ def fit(
                 continue
             losses = trainer.step(next(data))
             step += 1
-            check_finite(losses, step)
+            check_finite(losses, step, g_limit=g_limit)
             done_since_t0 += 1
             rate = done_since_t0 / max(time.perf_counter() - t0, 1e-9)
             if step % log_every == 0 or step == steps:
@@ -145,7 +168,7 @@ def fit(
                 save(step)
                 yield Event("checkpoint", step, steps, losses, steps_per_s=rate)
     except TrainingDiverged as e:
-        yield Event("error", step, steps, losses, None, rate, f"{e}. The last good checkpoint is kept.")
+        yield Event("error", step, steps, losses, None, rate, f"{e}. {kept_note(kept, checkpoint_every)}")
         return
     save(step)
     yield Event("done", step, steps, losses, trainer.samples(), rate, "finished")

@@ -28,11 +28,14 @@ _REPO = Path(__file__).resolve().parents[2]
 
 
 def default_roots() -> list[Path]:
-    """Where to look for MNIST: $GAN_STUDIO_MNIST, the shared folder beside the repo, the user cache."""
+    """Where to look for MNIST: $GAN_STUDIO_MNIST, the shared folder beside the repo, the studio's own folder
+    ($GAN_STUDIO_HOME/mnist, where a download goes: the last one)."""
+    from studio.paths import studio_home
+
     roots = []
     if os.environ.get("GAN_STUDIO_MNIST"):
         roots.append(Path(os.environ["GAN_STUDIO_MNIST"]))
-    roots += [_REPO.parent / "shared" / "datasets" / "mnist", Path.home() / ".cache" / "gan-studio" / "mnist"]
+    roots += [_REPO.parent / "shared" / "datasets" / "mnist", studio_home() / "mnist"]
     return roots
 
 
