@@ -66,8 +66,7 @@ class NotOwner(PermissionError):
     """Stop, pause and resume belong to the page (or API client) that started the job."""
 
 
-SHARING = ("One training job runs at a time. Every page sees it (progress, samples, losses); only the page "
-           "or API client that started it can pause, resume or stop it.")
+SHARING = "One training job runs at a time; every page sees it (progress, samples, losses)."
 
 
 def runs_dir() -> Path:

@@ -6,7 +6,7 @@ import gradio as gr
 from .. import hub
 from ..paths import PACKAGE
 from . import cyclegan, gaugan, infogan, interpolation, stylemix, training
-from .common import TabContext, guard_numbers, wire_pickers
+from .common import TabContext, browser_key, guard_numbers, wire_pickers
 
 TABS = [interpolation, infogan, gaugan, stylemix, cyclegan, training]
 
@@ -25,7 +25,7 @@ def build_app(jobs=None) -> gr.Blocks:
     # Gradio's upload and output cache: files older than a day go, checked every hour (a studio left running
     # for a term would otherwise keep every upload and every picture it ever made).
     with gr.Blocks(title="GAN Studio", delete_cache=(3600, 86400)) as demo:
-        ctx = TabContext(demo, jobs)
+        ctx = TabContext(demo, jobs, key=browser_key(demo))
         gr.Markdown("# GAN Studio\nSee how generative adversarial networks work: pick a tab, move the sliders.",
                     elem_id="header")
         with gr.Tabs() as tabs:

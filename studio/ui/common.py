@@ -7,6 +7,7 @@ import io
 import logging
 import math
 import random
+import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -30,6 +31,7 @@ class TabContext:
     """
     demo: gr.Blocks
     jobs: Any = None
+    key: Any = None            # this browser's key (gr.BrowserState, see page_key): it owns the jobs it starts
     pickers: list[tuple[gr.Dropdown, Callable[[], list[str]]]] = field(default_factory=list)
     shown: list = field(default_factory=list)      # the events after which the tab being built is on screen
 
@@ -76,6 +78,19 @@ def friendly(fn):
 
 def page_error(e: Exception) -> gr.Error:
     return gr.Error(str(e), duration=8, print_exception=False)
+
+
+def page_key(key: str) -> str:
+    """The browser's key, made once (kept in its local storage, so it survives reloads): the training jobs
+    a page starts belong to it (training.jobs.JobManager.check_owner)."""
+    return key or uuid.uuid4().hex
+
+
+def browser_key(demo: gr.Blocks) -> gr.BrowserState:
+    """The page's key, outside every tab (a tab's components only exist in the page once it is opened)."""
+    key = gr.BrowserState("", storage_key="gan-studio-page-key")
+    demo.load(page_key, key, key, api_visibility="private", queue=False, show_progress="hidden")
+    return key
 
 
 class ModelPicker(gr.Dropdown):

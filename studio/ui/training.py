@@ -12,7 +12,6 @@ import functools
 import inspect
 import os
 import shutil
-import uuid
 from pathlib import Path
 
 import gradio as gr
@@ -25,7 +24,7 @@ from training.losses import LOSSES
 
 from .. import hub
 from . import uploads
-from .common import TabContext, explain, friendly, user_error
+from .common import TabContext, browser_key, explain, friendly, user_error
 from .training_view import curves, dataset_preview, plot_value, progress_html, status_text, warnings_md
 
 TITLE = "Training"
@@ -178,12 +177,6 @@ def _who(key, request: gr.Request | None) -> tuple:
     return (key or None, getattr(request, "session_hash", None))
 
 
-def page_key(key):
-    """The page's training key, made once per browser (kept in its local storage): it owns the jobs it starts,
-    across reloads of the page."""
-    return key or uuid.uuid4().hex
-
-
 @_streaming
 def start_ui(jobs: J.JobManager, family, dataset, upload, steps, batch_size, lr_g, lr_d, loss, spectral_norm, seed,
              sample_every, checkpoint_every, run_name, resume, key, request: gr.Request = None):
@@ -235,32 +228,39 @@ def train_status(jobs: J.JobManager) -> str:
     return status_text(jobs.view())
 
 
-def _control(jobs: J.JobManager, action: str, who: tuple) -> str:
-    """Pause, resume or stop for the page or client that started the job; anyone else is told why not."""
+def _control(jobs: J.JobManager, action: str, who: tuple, page: bool) -> str:
+    """Pause, resume or stop for the page or client that started the job. Anyone else is told why not: a page
+    in a message box (its status box keeps showing the watched job), a script in the text."""
     try:
         return status_text(getattr(jobs, action)(who=who))
     except J.NotOwner as e:
+        if page:
+            gr.Warning(str(e), duration=10)
+            return gr.skip()
         return f"{e}\n\n{status_text(jobs.view())}"
 
 
 def train_stop(jobs: J.JobManager, request: gr.Request = None) -> str:
     """/train_stop: stop the job this client started (its checkpoint and model are kept) and say where it ended."""
-    return stop_ui(jobs, None, request)
+    view = jobs.view()
+    if view is None or view.state in J.TERMINAL:
+        return "No training job is running. " + status_text(view)
+    return _control(jobs, "stop", _who(None, request), page=False)
 
 
 def stop_ui(jobs: J.JobManager, key, request: gr.Request = None) -> str:
     view = jobs.view()
     if view is None or view.state in J.TERMINAL:
         return "No training job is running. " + status_text(view)
-    return _control(jobs, "stop", _who(key, request))
+    return _control(jobs, "stop", _who(key, request), page=True)
 
 
 def train_pause(jobs: J.JobManager, key=None, request: gr.Request = None) -> str:
-    return _control(jobs, "pause", _who(key, request))
+    return _control(jobs, "pause", _who(key, request), page=True)
 
 
 def train_resume(jobs: J.JobManager, key=None, request: gr.Request = None) -> str:
-    return _control(jobs, "resume", _who(key, request))
+    return _control(jobs, "resume", _who(key, request), page=True)
 
 
 @friendly
@@ -337,8 +337,7 @@ def build(ctx: TabContext) -> None:
     explain(EXPLANATION)
     lr = gr.Number(2e-4, visible=False)      # the API's single learning rate
     api_checkpoint_every = gr.Number(500, visible=False, precision=0)
-    key = gr.BrowserState("", storage_key="gan-studio-training-key")    # this browser's key: it owns its jobs
-    ctx.demo.load(page_key, key, key, api_visibility="private", queue=False, show_progress="hidden")
+    key = ctx.key if ctx.key is not None else browser_key(ctx.demo)      # this browser's key: it owns its jobs
 
     ui_out = [samples, loss_plot, prob_plot, progress, warnings, status, push_name]
     start.click(bind_jobs(start_ui, jobs), [family, dataset, upload, steps, batch_size, lr_g, lr_d, loss, spectral_norm,
