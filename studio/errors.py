@@ -51,7 +51,7 @@ def check_before_building(make: Callable[[], nn.Module], shapes: dict[str, tuple
     expected = model.state_dict()
     n = sum(t.numel() for t in expected.values())
     if n > MAX_PARAMETERS:
-        raise ModelLoadError(f"{source}: its config asks for a generator of {n / 1e6:.0f} million weights; "
+        raise ModelLoadError(f"{source} describes a generator of {n / 1e6:.0f} million weights; "
                              f"the studio loads at most {MAX_PARAMETERS / 1e6:.0f} million")
     check_state_dict(model, {k: torch.empty(s, device="meta") for k, s in shapes.items()}, source)
 

@@ -78,6 +78,25 @@ def test_hostile_training_upload_is_refused_in_bounded_memory(live, files, what)
     check(live, result, message, peak, what)
 
 
+AT_THE_LIMIT = {      # 7000 x 7000 = 49 megapixels: just under the limit, decoded in full
+    "paint: label map": ("paint", lambda s, f: [SPADE, s.upload(hostile.huge_png(f, 7000)), 0, None]),
+    "paint: style image": ("paint", lambda s, f: [SPADE, s.upload(hostile.small_png(f)), 0,
+                                                  s.upload(hostile.huge_png(f, 7000))]),
+    "editor: canvas and background": ("_paint_live", lambda s, f: [SPADE, editor(s.upload(hostile.huge_png(f, 7000)),
+                                                                                 s.upload(hostile.huge_png(f, 7000))),
+                                                                   0, None, "day"]),
+    "translate: picture": ("translate", lambda s, f: [CYCLEGAN, s.upload(hostile.huge_png(f, 7000)), "AtoB"]),
+}
+
+
+@pytest.mark.parametrize("what", sorted(AT_THE_LIMIT))
+def test_a_picture_at_the_limit_is_used_in_bounded_memory(live, files, what):
+    api, data = AT_THE_LIMIT[what]
+    result, peak = live.measured(lambda: live.call(api, data(live, files)))
+    assert result["ok"], result
+    check(live, result, "", peak, f"{what}, 7000x7000 (accepted)")
+
+
 def test_a_normal_request_fits_too(live, files):
     """The ceiling is not trivially met: an ordinary painting and translation stay well under it too."""
     for api, data in (("paint", [SPADE, live.upload(hostile.small_png(files)), 3, None]),
