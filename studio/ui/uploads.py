@@ -3,8 +3,8 @@
 Uploads (a zip, or images) are copied under $GAN_STUDIO_HOME/uploads/upload-<random> and pruned
 after a day; the path of a page's upload lives in that page's gr.State on the server, so a page
 trains on (and previews) its own upload only. A folder typed into the page is accepted only under
-$GAN_STUDIO_HOME/datasets, the folder the README documents; the running job's own dataset may be
-previewed by every page that watches it. Anything else is refused with the same words whether or
+$GAN_STUDIO_HOME/datasets, the folder the README documents; the current (or last) job's own dataset
+may be previewed and trained on again by every page that watches it (a reloaded page shows its form). Anything else is refused with the same words whether or
 not it exists on the server (the CLI trains on any folder).
 """
 from __future__ import annotations
