@@ -386,8 +386,7 @@ def push_to_hub(model: str, repo_id: str = "") -> str:
         raise ValueError("Train a model first: its name appears here when the job ends.")
     model = str(model).strip()
     folder = hub.user_models_dir() / model
-    if not J.NAME_RE.match(model) or folder.parent != hub.user_models_dir() or \
-            not (folder / hub.CONFIG_NAME).is_file() or not (folder / hub.WEIGHTS_NAME).is_file():
+    if not J.NAME_RE.match(model) or folder.parent != hub.user_models_dir() or not (folder / hub.CONFIG_NAME).is_file():
         raise ValueError(f"no trained model called {model[:80]!r} here: only the studio's trained models (their "
                          "names appear in the model lists) can be pushed")
     if os.environ.get("HF_HUB_OFFLINE", "0").lower() in ("1", "true", "yes"):
