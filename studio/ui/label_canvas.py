@@ -46,12 +46,12 @@ def decode(text: str | None, num_classes: int) -> np.ndarray:
     try:
         d = json.loads(text)
         w, h, runs = int(d["w"]), int(d["h"]), np.asarray(d["runs"], dtype=np.int64)
-    except (ValueError, TypeError, KeyError) as e:
+    except (ValueError, TypeError, KeyError, OverflowError) as e:
         raise ValueError(f"not a label map from the canvas ({type(e).__name__})") from None
     if not (0 < w <= MAX_SIDE and 0 < h <= MAX_SIDE) or runs.ndim != 1 or runs.size % 2:
         raise ValueError(f"not a label map from the canvas (size {w}x{h}, at most {MAX_SIDE} per side)")
     classes, counts = runs[0::2], runs[1::2]
-    if counts.min(initial=1) < 1 or counts.sum() != w * h:
+    if counts.min(initial=1) < 1 or counts.max(initial=0) > w * h or counts.sum() != w * h:   # (no int64 wrap-around)
         raise ValueError(f"the label map's runs cover {counts.sum()} cells, not {w}x{h}")
     if classes.min(initial=0) < 0 or classes.max(initial=0) >= num_classes:
         raise ValueError(f"the label map uses classes outside 0..{num_classes - 1}: it was painted for another "

@@ -7,6 +7,7 @@ moment it passes the ceiling. Every request must also get a readable refusal, no
 """
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -17,8 +18,12 @@ from .server import CEILING_MB
 SPADE, CYCLEGAN = "spade-landscapes", "cyclegan-summer2winter"
 
 
-def editor(payload, background=None):
-    return {"background": background, "layers": [], "composite": payload, "id": None}
+def canvas(side: int = 8, runs=None) -> str:
+    """A GauGAN canvas value as the page sends it (studio/ui/label_canvas.py): runs of class indices."""
+    return json.dumps({"w": side, "h": side, "palette": [], "runs": runs if runs is not None else [0, side * side]})
+
+
+WRAPPING_RUNS = [0, 2 ** 62] * 4 + [0, 64]      # counts whose int64 sum wraps around to 8 x 8
 
 
 CASES = {
@@ -28,12 +33,12 @@ CASES = {
     "paint: 12000x12000 style image": (
         "paint", lambda s, f: [SPADE, s.upload(hostile.small_png(f)), 0, s.upload(hostile.huge_png(f))],
         r"style image is 12000×12000 = 144 megapixels"),
-    "editor: 12000x12000 canvas": (
-        "_paint_live", lambda s, f: [SPADE, editor(s.upload(hostile.huge_png(f))), 0, None, "day"],
-        r"144 megapixels"),
-    "editor: 12000x12000 background": (
-        "_paint_live", lambda s, f: [SPADE, editor(s.upload(hostile.small_png(f)), s.upload(hostile.huge_png(f))), 0,
-                                     None, "day"], r"144 megapixels"),
+    "canvas: 12000x12000 style image": (
+        "_paint_live", lambda s, f: [SPADE, canvas(), 0, s.upload(hostile.huge_png(f)), "day"], r"144 megapixels"),
+    "canvas: runs whose counts wrap around": (
+        "_paint_live", lambda s, f: [SPADE, canvas(8, WRAPPING_RUNS), 0, None, "day"], r"runs cover"),
+    "canvas: 12000x12000 label map opened from disk": (
+        "_gaugan_upload", lambda s, f: [SPADE, s.upload(hostile.huge_png(f))], r"144 megapixels"),
     "translate: 12000x12000 picture": (
         "translate", lambda s, f: [CYCLEGAN, s.upload(hostile.huge_png(f)), "AtoB"], r"144 megapixels"),
     # 2: sizes checked against the file before any network is built
@@ -82,9 +87,7 @@ AT_THE_LIMIT = {      # 7000 x 7000 = 49 megapixels: just under the limit, decod
     "paint: label map": ("paint", lambda s, f: [SPADE, s.upload(hostile.huge_png(f, 7000)), 0, None]),
     "paint: style image": ("paint", lambda s, f: [SPADE, s.upload(hostile.small_png(f)), 0,
                                                   s.upload(hostile.huge_png(f, 7000))]),
-    "editor: canvas and background": ("_paint_live", lambda s, f: [SPADE, editor(s.upload(hostile.huge_png(f, 7000)),
-                                                                                 s.upload(hostile.huge_png(f, 7000))),
-                                                                   0, None, "day"]),
+    "canvas: label map opened from disk": ("_gaugan_upload", lambda s, f: [SPADE, s.upload(hostile.huge_png(f, 7000))]),
     "translate: picture": ("translate", lambda s, f: [CYCLEGAN, s.upload(hostile.huge_png(f, 7000)), "AtoB"]),
 }
 
