@@ -1,13 +1,13 @@
 """Issue 19 in a real browser: the refusals a page meets read as sentences where the person looks.
 
-Chromium through Playwright (tests/browser's fixtures) on the session's live studio.
+(The rest of issue 19's tests are in tests/security/; this file lives here to share the one browser.)
 """
 from __future__ import annotations
 
 import os
 
-from tests.browser.conftest import browser, open_tab, page, page_errors  # noqa: F401  (fixtures)
-from tests.browser.test_training import set_number
+from .conftest import open_tab
+from .test_training import set_number
 
 SHOTS = os.environ.get("GAN_STUDIO_SHOTS")       # a folder: keep screenshots of what was checked
 
@@ -37,7 +37,7 @@ def test_a_server_folder_as_dataset_is_refused_in_words(page):
     shot(page, "dataset-path-refused")
 
 
-def test_only_the_page_that_started_a_job_stops_it(browser, studio_url, page, page_errors):  # noqa: F811
+def test_only_the_page_that_started_a_job_stops_it(browser, studio_url, page):
     open_tab(page, "Training")
     set_number(page, "Steps", 100000)
     set_number(page, "Batch size", 8)
