@@ -44,17 +44,20 @@ def test_endpoint_bundled_model(client):
 
 
 def test_endpoint_single_direction_official(client, tmp_path):
+    """An official generator file is imported as the page does it, then translated by its model name (a server
+    path is not a model name the page may send: tests/security)."""
     from gradio_client import handle_file
+
+    from studio.ui import cyclegan as tab
 
     ref = randomise(ResnetGenerator(3, 3, ngf=4, n_blocks=2))
     torch.save(ref.state_dict(), tmp_path / "horse2zebra.pth")
-    translated, reconstructed = client.predict(str(tmp_path / "horse2zebra.pth"), handle_file(str(EXAMPLES[0])),
-                                               "AtoB", api_name="/translate")
+    name = tab.import_official(str(tmp_path / "horse2zebra.pth"))[0].value
+    translated, reconstructed = client.predict(name, handle_file(str(EXAMPLES[0])), "AtoB", api_name="/translate")
     assert Image.open(translated).size == (256, 256)
     assert reconstructed is None                   # no way back: no reconstruction (the tab shows a note)
     with pytest.raises(Exception, match="only translates"):
-        client.predict(str(tmp_path / "horse2zebra.pth"), handle_file(str(EXAMPLES[0])), "BtoA",
-                       api_name="/translate")
+        client.predict(name, handle_file(str(EXAMPLES[0])), "BtoA", api_name="/translate")
 
 
 @pytest.mark.parametrize("name,maker,message", [
