@@ -1,7 +1,6 @@
 """The training tab in a real browser: start, watch drawn curves and samples, reload to reattach, stop."""
 from __future__ import annotations
 
-
 from .conftest import img_src, open_tab, wait_new_picture
 
 
