@@ -17,6 +17,7 @@ from safetensors.torch import load_file, save_file
 
 from studio.files import atomic_folder, old_copy
 
+KERNEL_FLAGS = ("fused", "foreach", "capturable")   # how an optimizer runs, not what it computes
 STATE = "state.safetensors"
 META = "state.json"
 
@@ -54,6 +55,16 @@ def read_meta(folder: str | os.PathLike) -> dict | None:
     return json.loads(path.read_text()) if path.is_file() else None
 
 
+def _match_layouts(opt: torch.optim.Optimizer) -> None:
+    """Give each state tensor (Adam's moments) its parameter's memory layout: checkpoints hold
+    contiguous tensors, and the fused Adam kernel pairs elements by memory position, so a
+    channels-last weight with a contiguous moment would be updated with the wrong moments."""
+    for p, st in opt.state.items():
+        for key, v in st.items():
+            if torch.is_tensor(v) and v.shape == p.shape and v.stride() != p.stride():
+                st[key] = torch.empty_like(p, dtype=v.dtype).copy_(v)
+
+
 def load_checkpoint(trainer, folder: str | os.PathLike) -> dict:
     """Restore nets, optimizers and RNG in place; returns the metadata (with "step")."""
     folder = Path(folder)
@@ -78,6 +89,9 @@ def load_checkpoint(trainer, folder: str | os.PathLike) -> dict:
             state.setdefault(int(idx), {})[key] = v
         groups = [{k: tuple(v) if isinstance(v, list) and k != "params" else v for k, v in g.items()}
                   for g in om["param_groups"]]  # JSON turned tuples (betas) into lists
+        for saved, live in zip(groups, opt.param_groups):   # kernel choices are this machine's (Engine)
+            saved.update({k: live[k] for k in KERNEL_FLAGS if k in live})
         opt.load_state_dict({"state": state, "param_groups": groups})
+        _match_layouts(opt)
     torch.set_rng_state(tensors["rng.torch"])
     return meta
