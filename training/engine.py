@@ -61,6 +61,11 @@ def resolve_device(name: str | torch.device = "auto", local_rank: int = 0) -> to
     return torch.device(kind)
 
 
+def available_devices() -> list[str]:
+    """The choices that can work here: auto, cpu, and cuda / mps where present."""
+    return ["auto", "cpu"] + (["cuda"] if torch.cuda.is_available() else []) + (["mps"] if _mps_available() else [])
+
+
 def bf16_supported(device: torch.device) -> bool:
     if device.type == "cuda":
         return torch.cuda.is_bf16_supported()
@@ -116,7 +121,6 @@ class Engine:
         if self.precision not in DTYPES:
             raise ValueError(f"precision must be one of {', '.join(DTYPES)}, got {self.precision!r}")
         self._scalers: dict[int, torch.amp.GradScaler] = {}
-        self._memory_format = torch.contiguous_format
 
     @classmethod
     def create(cls, device: str = "auto", precision: str = "auto", group: dist.Group | None = None,
@@ -137,19 +141,24 @@ class Engine:
 
     # ------------------------------------------------------------------ placing a trainer
 
-    def place(self, trainer) -> None:
+    def place(self, trainer, local_batch: int | None = None) -> None:
         """Move the trainer's networks (and its fixed noise/pictures) to the device, in its memory format;
-        set up its optimizers; with several processes, sync BatchNorm and start from rank 0's weights."""
+        set up its optimizers; with several processes, sync BatchNorm and start from rank 0's weights.
+
+        Batches of one picture stay in the default layout: torch 2.14's CPU instance_norm backward returns
+        a wrong input gradient for a channels-last gradient of batch size 1 (conv -> InstanceNorm -> conv
+        then gets weight gradients off by more than 100%; tests/training/test_engine.py)."""
         if getattr(trainer, "_placed_by", None) is self:
             return
         cl = trainer.channels_last if self.channels_last is None else self.channels_last
-        self._memory_format = torch.channels_last if cl else torch.contiguous_format
+        cl = cl and (local_batch is None or local_batch > 1)
+        trainer.memory_format = torch.channels_last if cl else torch.contiguous_format
         trainer.engine = self
         if self.group.world > 1:
             trainer.synced_batchnorm = {name: dist.convert_batchnorm(net, self.group)
                                         for name, net in trainer.nets.items()}
         for net in trainer.nets.values():
-            net.to(self.device, memory_format=self._memory_format)
+            net.to(self.device, memory_format=trainer.memory_format)
         trainer.to_device(self.device)
         self.tune_optimizers(trainer)
         if self.group.world > 1:
@@ -167,17 +176,18 @@ class Engine:
 
     # ------------------------------------------------------------------ per step
 
-    def batch(self, batch):
-        """A batch (nested dicts of tensors) on the device; images (4-d float) in the trainer's memory format."""
+    def batch(self, batch, memory_format: torch.memory_format = torch.contiguous_format):
+        """A batch (nested dicts of tensors) on the device; images (4-d float) in `memory_format`
+        (the trainer's: trainer.memory_format, set by place)."""
         if torch.is_tensor(batch):
             batch = batch.to(self.device, non_blocking=True)
             if batch.dim() == 4 and batch.is_floating_point():
-                batch = batch.contiguous(memory_format=self._memory_format)
+                batch = batch.contiguous(memory_format=memory_format)
             return batch
         if isinstance(batch, dict):
-            return {k: self.batch(v) for k, v in batch.items()}
+            return {k: self.batch(v, memory_format) for k, v in batch.items()}
         if isinstance(batch, (list, tuple)):
-            return type(batch)(self.batch(v) for v in batch)
+            return type(batch)(self.batch(v, memory_format) for v in batch)
         return batch
 
     def autocast(self):

@@ -37,7 +37,7 @@ from studio.paths import studio_home
 from .checkpoint import read_meta
 from .export import cli_command, export_run
 from .loop import CHECKPOINT_DIR, Control, Event, fit
-from .setup import RunSpec, build_run
+from .setup import RunSpec, build_run, make_engine
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def default_run_name(family: str, dataset: str) -> str:
 
 
 def make_spec(family: str, dataset: str, steps, batch_size, lr_g, lr_d, loss, sample_every, seed,
-              spectral_norm: bool | None = None) -> RunSpec:
+              spectral_norm: bool | None = None, device: str | None = "auto", precision: str | None = "auto") -> RunSpec:
     """Validated user input -> RunSpec. Empty fields take the family's defaults."""
     def num(x, kind, lo, hi, what):
         if x is None or x == "":
@@ -91,7 +91,8 @@ def make_spec(family: str, dataset: str, steps, batch_size, lr_g, lr_d, loss, sa
     spec = RunSpec(family=family, dataset=dataset or None, steps=num(steps, int, 1, 1_000_000, "steps"),
                    batch_size=num(batch_size, int, 1, 1024, "batch size"), lr_g=num(lr_g, float, 1e-7, 1.0, "lr G"),
                    lr_d=num(lr_d, float, 1e-7, 1.0, "lr D"), loss=loss or None, spectral_norm=spectral_norm,
-                   seed=int(seed or 0), sample_every=num(sample_every, int, 1, 1_000_000, "sample interval"))
+                   seed=int(seed or 0), sample_every=num(sample_every, int, 1, 1_000_000, "sample interval"),
+                   device=device or "auto", precision=precision or "auto")
     return spec.resolved()
 
 
@@ -156,6 +157,7 @@ class JobView:
     real_diversity: float | None
     train_steps_per_s: float | None
     version: int
+    device: str = "cpu fp32"     # where it trains (Engine.describe)
 
     @property
     def eta_s(self) -> float:
@@ -172,6 +174,7 @@ class Job:
     trainer: object
     dataset: object
     from_checkpoint: bool = False                # continue from <out>/checkpoint if there is one
+    engine: object = None                        # training.engine.Engine (None: one CPU process)
     state: str = "idle"
     control: Control = field(default_factory=Control)
 
@@ -196,6 +199,7 @@ class Job:
         self._render_lock = threading.Lock()
         self.thread: threading.Thread | None = None
         self.description = getattr(self.dataset, "description", self.spec.dataset)
+        self.device = self.engine.describe() if self.engine is not None else "cpu fp32"
         self.nrow = getattr(self.trainer, "sample_nrow", 8)
 
     # -- lifecycle (called with or without the lock; transitions are checked)
@@ -238,7 +242,8 @@ class Job:
             spec = self.spec
             for ev in fit(self.trainer, self.dataset, steps=spec.steps, batch_size=spec.batch_size, out=self.out,
                           seed=spec.seed, sample_every=spec.sample_every, checkpoint_every=spec.checkpoint_every,
-                          resume=self.from_checkpoint, control=self.control, extra_meta=self._meta()):
+                          resume=self.from_checkpoint, control=self.control, extra_meta=self._meta(),
+                          engine=self.engine):
                 self.on_event(ev)
                 if ev.kind in ("done", "stopped"):
                     self._finish(ev, time.perf_counter() - t_wall)
@@ -336,7 +341,7 @@ class Job:
             return JobView(self.id, self.name, self.spec.family, self.description, self.state, self.step,
                            self.total, self.rate, dict(self.losses), list(self.history.rows), self.sample_step,
                            self.message, list(self.warnings.values()), self.model, self.diversity,
-                           self.real_diversity, train_rate, self.version)
+                           self.real_diversity, train_rate, self.version, self.device)
 
     def samples_file(self) -> str | None:
         """The latest samples as a PNG grid at their native size (the UI scales it up, pixelated).
@@ -403,12 +408,14 @@ class JobManager:
         try:
             spec = spec.resolved()
             name = check_run_name(name) if name else default_run_name(spec.family, str(spec.dataset))
+            engine = make_engine(spec)              # an unavailable device is refused here, before any thread
             trainer, dataset = build_run(spec, **dataset_kwargs)
             out = self.runs_dir / name
             if resume:
                 self._check_resumable(out, spec, trainer)
             self._ids += 1
-            job = Job(self._ids, name, spec, out, self.models_dir / name, trainer, dataset, from_checkpoint=resume)
+            job = Job(self._ids, name, spec, out, self.models_dir / name, trainer, dataset, from_checkpoint=resume,
+                      engine=engine)
             job.start_thread()
             self._job = job
             return job

@@ -141,7 +141,7 @@ def fit(
     ckpt = out / CHECKPOINT_DIR
     control = control or Control()
     engine = engine or trainer.engine
-    engine.place(trainer)
+    engine.place(trainer, local_batch=batch_size // engine.group.world)
     main, group = engine.is_main, engine.group
     start, wall_before = 0, 0.0
     if resume and read_meta(ckpt) is not None:
@@ -184,7 +184,7 @@ def fit(
                 t0, done_since_t0 = time.perf_counter(), 0
                 continue
             with engine.autocast():
-                pending.append((step + 1, trainer.step(engine.batch(next(data)))))
+                pending.append((step + 1, trainer.step(engine.batch(next(data), trainer.memory_format))))
             engine.after_step(trainer)
             step += 1
             done_since_t0 += 1

@@ -34,6 +34,7 @@ class GANTrainer:
     loss_names: tuple[str, ...] = ("G", "D")
     DEFAULTS: dict = {}
     channels_last: bool = True       # memory format of the images and conv weights (bench/train_throughput.py)
+    memory_format: torch.memory_format = torch.contiguous_format   # the one in use (Engine.place sets it)
 
     @property
     def engine(self):

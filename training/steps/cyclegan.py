@@ -66,6 +66,7 @@ def _each(net, x: torch.Tensor, y: torch.Tensor | None):
 
 class CycleGANTrainer(GANTrainer):
     loss_names = ("G", "D", "adv", "cycle", "identity", "lr")
+    channels_last = False    # no faster here (bench/train_throughput.py), and see Engine.place on batches of one
     DEFAULTS = dict(dataset="summer2winter", steps=2000, batch_size=1, lr_g=2e-4, lr_d=2e-4, loss="lsgan",
                     sample_every=100, img_size=64)
 

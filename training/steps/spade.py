@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 import torch.nn.functional as F
+from torch.nn.utils import parametrize
 
 from studio.images import to_tensor
 from studio.models.spade import one_hot_labels
@@ -59,8 +60,8 @@ class SPADETrainer(GANTrainer):
         loss_d = sum(L.d_loss(self.loss, r[-1], f[-1]) for r, f in zip(d_real, d_fake)) / len(d_real)
         self.update("D", loss_d)
 
-        # Generator (and encoder); D frozen.
-        with frozen(D):
+        # Generator (and encoder); D frozen, its spectrally normalised weights computed once for its two calls.
+        with frozen(D), parametrize.cached():
             d_fake = D(fake, seg)
             with torch.no_grad():
                 d_real = D(real, seg)
@@ -116,7 +117,7 @@ def style_presets(G, n: int = 24, seed: int = 777) -> dict[str, list[float]]:
     try:
         for name, (time, season) in PRESETS.items():
             imgs = [ls.make_landscape(ls.sample_seed(seed, i), G.config.img_size, time, season)[1] for i in range(n)]
-            x = to_tensor(np.stack(imgs))
+            x = to_tensor(np.stack(imgs)).to(next(G.parameters()).device)
             mu, _ = G.encode(x)
             out[name] = mu.mean(0).tolist()
     finally:
