@@ -349,9 +349,9 @@ def lever_contenders(family: str, chunk: int) -> dict:
     if RECIPES[family]["dataset"] in SYNTHETIC:
         out["-cache"] = lambda: Project(family, chunk, cache=False)
     if family == "cyclegan":
-        def two_calls(net, x, y):
-            return net(x), (net(y) if y is not None else None)
-        out["-one call"] = lambda: Project(family, chunk, patch=_patched(cyc, "_each", two_calls))
+        def separate_calls(net, *xs):
+            return [None if x is None else net(x) for x in xs]
+        out["-one call"] = lambda: Project(family, chunk, patch=_patched(cyc, "_each", separate_calls))
     if family == "spade":
         def two_calls_d(D, fake, real, seg):
             return D(fake, seg), D(real, seg)

@@ -1,6 +1,6 @@
 """Training checkpoints: every network and optimizer of a trainer, no pickles.
 
-    <out>/checkpoint/state.safetensors   nets.<name>.<param>, opt.<name>.<idx>.<key>, rng
+    <out>/checkpoint/state.safetensors   nets.<name>.<param>, opt.<name>.<idx>.<key>, rng (CPU, and CUDA's)
     <out>/checkpoint/state.json          step, optimizer hyper-parameters, trainer settings
 
 Written to a temporary folder and swapped in (studio.files.atomic_folder), so a crash mid-write
@@ -38,6 +38,8 @@ def _flatten(trainer) -> tuple[dict[str, torch.Tensor], dict]:
                 else:
                     meta["optimizers"][name]["scalars"][f"{idx}.{key}"] = val
     tensors["rng.torch"] = torch.get_rng_state()
+    if torch.cuda.is_available() and torch.cuda.is_initialized():   # the noise of a run on a GPU
+        tensors["rng.cuda"] = torch.cuda.get_rng_state()
     return tensors, meta
 
 
@@ -94,4 +96,6 @@ def load_checkpoint(trainer, folder: str | os.PathLike) -> dict:
         opt.load_state_dict({"state": state, "param_groups": groups})
         _match_layouts(opt)
     torch.set_rng_state(tensors["rng.torch"])
+    if "rng.cuda" in tensors and torch.cuda.is_available():
+        torch.cuda.set_rng_state(tensors["rng.cuda"])
     return meta

@@ -154,6 +154,8 @@ class Engine:
         cl = cl and (local_batch is None or local_batch > 1)
         trainer.memory_format = torch.channels_last if cl else torch.contiguous_format
         trainer.engine = self
+        if self.device.type == "cuda":
+            torch.backends.cudnn.benchmark = True      # a GAN's shapes do not change: pick the fastest kernels once
         if self.group.world > 1:
             trainer.synced_batchnorm = {name: dist.convert_batchnorm(net, self.group)
                                         for name, net in trainer.nets.items()}

@@ -261,9 +261,9 @@ def build(ctx: TabContext) -> None:
                 seed = gr.Number(0, label="Seed", precision=0, minimum=0)
                 sample_every = gr.Number(d["sample_every"], label="Sample every N steps", precision=0, minimum=1)
             with gr.Row():
-                device = gr.Dropdown(available_devices(), value="auto", label="Device",
+                device = gr.Dropdown(available_devices(), value="auto", label="Device", elem_id="train-device",
                                      info="auto: a GPU when there is one, else the CPU")
-                precision = gr.Dropdown(list(PRECISIONS), value="auto", label="Precision",
+                precision = gr.Dropdown(list(PRECISIONS), value="auto", label="Precision", elem_id="train-precision",
                                         info="auto: fp32 on a CPU, bf16/fp16 on a GPU")
             with gr.Row():
                 run_name = gr.Textbox(label="Run name", placeholder="automatic", scale=2,

@@ -147,3 +147,29 @@ def test_cli_and_training_tab_use_the_same_engine(tmp_path):
     if not torch.cuda.is_available():
         with pytest.raises(ValueError, match="no CUDA GPU"):
             manager.start(J.make_spec("dcgan", "mnist", 4, 4, 2e-4, 2e-4, "hinge", 10, 0, device="cuda"))
+
+
+def test_one_call_on_stacked_batches_equals_separate_calls():
+    """CycleGAN's generators and PatchGANs and SPADE's discriminator treat each picture alone (InstanceNorm),
+    so the trainers run several batches through them in one call."""
+    from training.steps.cyclegan import _each
+    from training.steps.spade import SPADETrainer
+
+    trainer, _, _ = tiny_run("cyclegan")
+    torch.manual_seed(3)
+    a, b, c = (torch.rand(n, 3, 32, 32) * 2 - 1 for n in (1, 1, 2))
+    for net in (trainer.nets["G"].G_AB, trainer.nets["D_A"]):
+        together = _each(net, a, None, b, c)
+        assert together[1] is None
+        for x, y in zip((a, b, c), (together[0], together[2], together[3])):
+            torch.testing.assert_close(y, net(x), rtol=1e-5, atol=1e-5)
+    spade, _, _ = tiny_run("spade")
+    D = spade.nets["D"].eval()                      # eval: spectral norm's power iteration stays put
+    fake, real = torch.rand(2, 3, 16, 16), torch.rand(2, 3, 16, 16)
+    seg = torch.nn.functional.one_hot(torch.randint(0, spade.cfg.num_classes, (2, 16, 16)),
+                                      spade.cfg.num_classes).permute(0, 3, 1, 2).float()
+    on_fake, on_real = SPADETrainer.discriminate(D, fake, real, seg)
+    for got, x in ((on_fake, fake), (on_real, real)):
+        for scale_got, scale_ref in zip(got, D(x, seg)):
+            for f, r in zip(scale_got, scale_ref):
+                torch.testing.assert_close(f, r, rtol=1e-5, atol=1e-5)

@@ -55,13 +55,13 @@ def _adv(name: str, pred: torch.Tensor, target_real: bool) -> torch.Tensor:
     return L.g_loss(name, pred)
 
 
-def _each(net, x: torch.Tensor, y: torch.Tensor | None):
-    """(net(x), net(y)) from one call on the two batches stacked (None for y: just (net(x), None)).
-    The same as two calls for networks that treat each picture alone (no BatchNorm)."""
-    if y is None:
-        return net(x), None
-    out = net(torch.cat([x, y]))
-    return out[:len(x)], out[len(x):]
+def _each(net, *batches: torch.Tensor | None) -> list[torch.Tensor | None]:
+    """[net(x) for x in batches] from one call on the batches stacked (None stays None). The same as
+    separate calls for networks that treat each picture alone (InstanceNorm, no BatchNorm), and faster:
+    CycleGAN trains on one picture at a time, and a CPU convolves a few pictures at once more efficiently."""
+    given = [x for x in batches if x is not None]
+    out = iter(net(torch.cat(given)).split([len(x) for x in given]) if len(given) > 1 else [net(given[0])])
+    return [None if x is None else next(out) for x in batches]
 
 
 class CycleGANTrainer(GANTrainer):
@@ -127,10 +127,11 @@ class CycleGANTrainer(GANTrainer):
         use_idt = self.lambda_identity > 0
 
         # Generators: fool both discriminators, come back after a round trip, leave the target domain alone.
-        # Every layer works on each picture alone (InstanceNorm), so G(a) and G(b) go through in one batch.
-        fake_b, idt_b = _each(G_AB, a, b if use_idt else None)  # G(a), G(b)
-        fake_a, idt_a = _each(G_BA, b, a if use_idt else None)  # F(b), F(a)
-        rec_a, rec_b = G_BA(fake_b), G_AB(fake_a)
+        # Every layer works on each picture alone (InstanceNorm), so each generator's inputs go through in one
+        # batch: G(a), G(b); then F(b), F(a) and F(G(a)); then G(F(b)).
+        fake_b, idt_b = _each(G_AB, a, b if use_idt else None)
+        fake_a, idt_a, rec_a = _each(G_BA, b, a if use_idt else None, fake_b)
+        (rec_b,) = _each(G_AB, fake_a)
         with frozen(D_A, D_B):
             adv = _adv(self.loss, D_B(fake_b), True) + _adv(self.loss, D_A(fake_a), True)
             cyc = L.cycle_loss(rec_a, a) + L.cycle_loss(rec_b, b)
