@@ -357,6 +357,10 @@ def lever_contenders(family: str, chunk: int) -> dict:
             return D(fake, seg), D(real, seg)
         out["-one call"] = lambda: Project(family, chunk, patch=_patched(spd.SPADETrainer, "discriminate",
                                                                           staticmethod(two_calls_d)))
+
+        class NoCache:
+            cached = staticmethod(contextlib.nullcontext)
+        out["-SN once"] = lambda: Project(family, chunk, patch=_patched(spd, "parametrize", NoCache))
     return out
 
 
