@@ -5,7 +5,7 @@
   process's on the whole batch;
 - the checkpoint of a two-process run resumes in one process;
 - `gan-studio train --nproc 2`: a process killed mid-run stops the whole run with a clear message
-  and the last good checkpoint, which the same command resumes (in one process here).
+  and the last good checkpoint, which the same command resumes (in one process here, then in two).
 """
 from __future__ import annotations
 
@@ -111,6 +111,7 @@ def rank_pid(parent: int, rank: int) -> int | None:
     return None
 
 
+@pytest.mark.slow          # three launches of two processes: ~30 s on a quiet 2-core machine
 def test_a_failing_process_stops_the_run_and_keeps_the_last_good_checkpoint(tmp_path):
     out = tmp_path / "run"
     args = ["--family", "dcgan", "--dataset", "mnist", "--batch-size", "8", "--img-size", "16", "--set", "g_width=4",
@@ -141,4 +142,9 @@ def test_a_failing_process_stops_the_run_and_keeps_the_last_good_checkpoint(tmp_
                              cwd=ROOT, env=env(), capture_output=True, text=True, timeout=240)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert f"resumed at step {step}" in resumed.stdout and (out / "model" / "model.safetensors").is_file()
+    again = subprocess.run([sys.executable, "-m", "studio.cli", "train", *args, "--steps", str(step + 6),
+                            "--nproc", "2"], cwd=ROOT, env=env(), capture_output=True, text=True, timeout=240)
+    assert again.returncode == 0, again.stderr[-2000:]                    # and back to two processes
+    assert f"resumed at step {step + 3}" in again.stdout and "[done] step" in again.stdout
+    assert json.loads((out / "checkpoint" / "state.json").read_text())["step"] == step + 6
 

@@ -164,8 +164,9 @@ class CycleGANTrainer(GANTrainer):
             from ..datasets.unpaired import SEED_EVAL
 
             n, size = self.n_samples, self.cfg.img_size
-            da = LandscapeDataset(size=size, length=n, seed=SEED_EVAL + self.sample_seed, season="summer")
-            db = LandscapeDataset(size=size, length=n, seed=SEED_EVAL + self.sample_seed + 1, season="winter")
+            da = LandscapeDataset(size=size, length=n, seed=SEED_EVAL + self.sample_seed, season="summer", cache=False)
+            db = LandscapeDataset(size=size, length=n, seed=SEED_EVAL + self.sample_seed + 1, season="winter",
+                                  cache=False)
             self._fixed = {"A": torch.stack([da[i]["image"] for i in range(n)]).to(self.device),
                            "B": torch.stack([db[i]["image"] for i in range(n)]).to(self.device)}
         return self._fixed
