@@ -8,7 +8,7 @@ For each family, at its recipe's batch size, image size and network (training/re
            runs it on a CPU in fp32 (sampling and checkpoints off, as in the plain loop)
   plain    the same networks (same config, same initial weights) and the same losses, written
            the way the PyTorch examples and the papers' code write a GAN loop: a DataLoader over
-           the dataset (items drawn on the fly, default_collate), default NCHW layout, default
+           the dataset (synthetic items drawn on the fly, default_collate), default NCHW layout, default
            Adam, every loss read with .item() each step, D's weight gradients computed in G's
            update and discarded (the PyTorch DCGAN example; the CycleGAN authors' code freezes
            D, so its plain loop does too), one D call per batch of reals or fakes
@@ -386,7 +386,7 @@ def main(argv=None) -> None:
     p.add_argument("--families", default="dcgan,infogan,spade,stylegan,cyclegan")
     p.add_argument("--rounds", type=int, default=7)
     p.add_argument("--chunk", type=int, default=5, help="steps per contender per round")
-    p.add_argument("--threads", type=int, default=1, help="torch threads (the recipes train with 1)")
+    p.add_argument("--threads", type=int, default=1, help="torch threads, the same for every contender (most recipes train with 1)")
     p.add_argument("--levers", action="store_true", help="also the project with each lever off")
     p.add_argument("--bf16", action="store_true", help="also the project under bf16 autocast")
     p.add_argument("--clock", choices=("cpu", "wall"), default="cpu",
