@@ -1,6 +1,6 @@
 """Training checkpoints: every network and optimizer of a trainer, no pickles.
 
-    <out>/checkpoint/state.safetensors   nets.<name>.<param>, opt.<name>.<idx>.<key>, rng
+    <out>/checkpoint/state.safetensors   nets.<name>.<param>, opt.<name>.<idx>.<key>, rng (CPU, and CUDA's)
     <out>/checkpoint/state.json          step, optimizer hyper-parameters, trainer settings
 
 Written to a temporary folder and swapped in (studio.files.atomic_folder), so a crash mid-write
@@ -25,6 +25,7 @@ from safetensors.torch import load_file, save_file
 
 from studio.files import atomic_folder, old_copy
 
+KERNEL_FLAGS = ("fused", "foreach", "capturable")   # how an optimizer runs, not what it computes
 STATE = "state.safetensors"
 META = "state.json"
 
@@ -45,6 +46,8 @@ def _flatten(trainer) -> tuple[dict[str, torch.Tensor], dict]:
                 else:
                     meta["optimizers"][name]["scalars"][f"{idx}.{key}"] = val
     tensors["rng.torch"] = torch.get_rng_state()
+    if torch.cuda.is_available() and torch.cuda.is_initialized():   # the noise of a run on a GPU
+        tensors["rng.cuda"] = torch.cuda.get_rng_state()
     return tensors, meta
 
 
@@ -87,6 +90,16 @@ def _check_shapes(trainer, tensors: dict[str, torch.Tensor], folder: Path) -> No
                                  f"differ, e.g. {'; '.join(wrong[:2])}): it was saved with other model settings")
 
 
+def _match_layouts(opt: torch.optim.Optimizer) -> None:
+    """Give each state tensor (Adam's moments) its parameter's memory layout: checkpoints hold
+    contiguous tensors, and the fused Adam kernel pairs elements by memory position, so a
+    channels-last weight with a contiguous moment would be updated with the wrong moments."""
+    for p, st in opt.state.items():
+        for key, v in st.items():
+            if torch.is_tensor(v) and v.shape == p.shape and v.stride() != p.stride():
+                st[key] = torch.empty_like(p, dtype=v.dtype).copy_(v)
+
+
 def load_checkpoint(trainer, folder: str | os.PathLike) -> dict:
     """Restore nets, optimizers and RNG in place; returns the metadata (with "step", and "lr_changes":
     {optimizer: (checkpoint lr, lr now)} for each optimizer whose lr this run changes)."""
@@ -116,11 +129,16 @@ def load_checkpoint(trainer, folder: str | os.PathLike) -> dict:
         groups = [{k: tuple(v) if isinstance(v, list) and k != "params" else v for k, v in g.items()}
                   for g in om["param_groups"]]  # JSON turned tuples (betas) into lists
         now = [{k: g[k] for k in ("lr", "initial_lr") if k in g} for g in opt.param_groups]
+        for saved, live in zip(groups, opt.param_groups):   # kernel choices are this machine's (Engine)
+            saved.update({k: live[k] for k in KERNEL_FLAGS if k in live})
         opt.load_state_dict({"state": state, "param_groups": groups})
+        _match_layouts(opt)
         for group, mine, saved in zip(opt.param_groups, now, groups):
             base = "initial_lr" if "initial_lr" in mine else "lr"     # CycleGAN decays lr from initial_lr
             if not math.isclose(saved.get(base, mine[base]), mine[base], rel_tol=1e-9):
                 meta["lr_changes"].setdefault(name, (saved.get(base), mine[base]))
             group.update(mine)                                      # this run's learning rates apply
     torch.set_rng_state(tensors["rng.torch"])
+    if "rng.cuda" in tensors and torch.cuda.is_available():
+        torch.cuda.set_rng_state(tensors["rng.cuda"])
     return meta

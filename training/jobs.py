@@ -38,7 +38,7 @@ from studio.paths import studio_home
 from .checkpoint import read_meta
 from .export import cli_command, export_run
 from .loop import CHECKPOINT_DIR, Control, Event, fit
-from .setup import RunSpec, build_run
+from .setup import RunSpec, build_run, make_engine
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,8 @@ def default_run_name(family: str, dataset: str) -> str:
 
 
 def make_spec(family: str, dataset: str, steps, batch_size, lr_g, lr_d, loss, sample_every, seed,
-              spectral_norm: bool | None = None, checkpoint_every=None) -> RunSpec:
+              spectral_norm: bool | None = None, checkpoint_every=None, device: str | None = "auto",
+              precision: str | None = "auto") -> RunSpec:
     """Validated user input -> RunSpec. Empty fields take the family's defaults (the seed: 0; the
     checkpoint interval: RunSpec's 500). The seed has the studio's one range (inference.check_seed)."""
     from studio.inference import check_seed
@@ -115,7 +116,8 @@ def make_spec(family: str, dataset: str, steps, batch_size, lr_g, lr_d, loss, sa
                    batch_size=num(batch_size, int, 1, 1024, "batch size"), lr_g=num(lr_g, float, 1e-7, 1.0, "lr G"),
                    lr_d=num(lr_d, float, 1e-7, 1.0, "lr D"), loss=loss or None, spectral_norm=spectral_norm,
                    seed=check_seed(0 if seed in (None, "") else seed), sample_every=num(sample_every, int, 1, 1_000_000,
-                                                                                  "sample interval"))
+                                                                                  "sample interval"),
+                   device=device or "auto", precision=precision or "auto")
     every = num(checkpoint_every, int, 1, 1_000_000, "checkpoint interval")
     if every is not None:
         spec.checkpoint_every = every
@@ -183,6 +185,7 @@ class JobView:
     real_diversity: float | None
     train_steps_per_s: float | None
     version: int
+    device: str = "cpu fp32"     # where it trains (Engine.describe)
 
     @property
     def eta_s(self) -> float:
@@ -200,6 +203,7 @@ class Job:
     dataset: object
     from_checkpoint: bool = False                # continue from <out>/checkpoint if there is one
     owner: str | None = None                     # who may pause / resume / stop it (a page's key, a client's session)
+    engine: object = None                        # training.engine.Engine (None: one CPU process)
     state: str = "idle"
     control: Control = field(default_factory=Control)
 
@@ -225,6 +229,7 @@ class Job:
         self._render_lock = threading.Lock()
         self.thread: threading.Thread | None = None
         self.description = getattr(self.dataset, "description", self.spec.dataset)
+        self.device = self.engine.describe() if self.engine is not None else "cpu fp32"
         self.nrow = getattr(self.trainer, "sample_nrow", 8)
 
     # -- lifecycle (called with or without the lock; transitions are checked)
@@ -267,7 +272,8 @@ class Job:
             spec = self.spec
             for ev in fit(self.trainer, self.dataset, steps=spec.steps, batch_size=spec.batch_size, out=self.out,
                           seed=spec.seed, sample_every=spec.sample_every, checkpoint_every=spec.checkpoint_every,
-                          resume=self.from_checkpoint, control=self.control, extra_meta=self._meta()):
+                          resume=self.from_checkpoint, control=self.control, extra_meta=self._meta(),
+                          engine=self.engine):
                 self.on_event(ev)
                 if ev.kind in ("done", "stopped"):
                     self._finish(ev, time.perf_counter() - t_wall)
@@ -365,7 +371,7 @@ class Job:
             return JobView(self.id, self.name, self.spec.family, self.description, self.state, self.step,
                            self.total, self.rate, dict(self.losses), list(self.history.rows), self.sample_step,
                            self.message, list(self.warnings.values()), self.model, self.diversity,
-                           self.real_diversity, train_rate, self.version)
+                           self.real_diversity, train_rate, self.version, self.device)
 
     def discard_renderings(self) -> None:
         """Delete this job's sample PNGs (a newer job took its place on every page)."""
@@ -443,13 +449,14 @@ class JobManager:
             taken = (self.models_dir, self.runs_dir)
             name = (check_run_name(name, taken, resume) if name else
                     hub.free_name(default_run_name(spec.family, str(spec.dataset)), *taken))
+            engine = make_engine(spec)              # an unavailable device is refused here, before any thread
             trainer, dataset = build_run(spec, **dataset_kwargs)
             out = self.runs_dir / name
             if resume:
                 self._check_resumable(out, spec, trainer)
             self._ids += 1
             job = Job(self._ids, name, spec, out, self.models_dir / name, trainer, dataset, from_checkpoint=resume,
-                      owner=owner)
+                      owner=owner, engine=engine)
             job.start_thread()
             previous, self._job = self._job, job
             if previous is not None:

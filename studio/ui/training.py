@@ -19,6 +19,7 @@ import gradio as gr
 from training import jobs as J
 from training.datasets import DATASETS as NAMED_DATASETS
 from training.datasets.folder import EXTENSIONS, DatasetError
+from training.engine import PRECISIONS, available_devices
 from training.families import TRAINERS, get_trainer_class
 from training.losses import LOSSES
 
@@ -43,6 +44,10 @@ $L_D = \mathbb E[\max(0, 1-D(x))] + \mathbb E[\max(0, 1+D(G(z)))]$, $L_G = -\mat
 
 **Two learning rates** (TTUR, Heusel et al. 2017) let D learn faster or slower than G.
 **Spectral norm** (Miyato et al. 2018) divides each D weight by its largest singular value, keeping D smooth.
+
+**Device.** *auto* trains on a GPU when the machine has one (in bf16 or fp16 mixed precision), else on the CPU
+in fp32; `gan-studio train --device ... --precision ...` runs the same engine from a terminal, also on several
+processes or machines (`--nproc`, `torchrun`).
 
 **Warnings.** If D's loss sits near 0, D wins outright and G gets no useful gradient. If the samples become
 far less different from each other than real images are (mean pairwise distance), G has *mode collapsed*.
@@ -165,10 +170,11 @@ def ui_frames(jobs: J.JobManager, job):
 
 
 def launch(jobs: J.JobManager, family, dataset, upload, steps, batch_size, lr_g, lr_d, loss, sample_every, seed,
-           spectral_norm=None, run_name="", resume=False, checkpoint_every=None, owner=None):
+           spectral_norm=None, run_name="", resume=False, checkpoint_every=None, owner=None, device="auto",
+           precision="auto"):
     name, kwargs = uploads.dataset_source(dataset, upload, _current_dataset(jobs))
     spec = J.make_spec(family, name, steps, batch_size, lr_g, lr_d, loss, sample_every, seed, spectral_norm,
-                       checkpoint_every)
+                       checkpoint_every, device, precision)
     return jobs.start(spec, name=run_name or None, resume=bool(resume), owner=owner, **kwargs)
 
 
@@ -179,10 +185,11 @@ def _who(key, request: gr.Request | None) -> tuple:
 
 @_streaming
 def start_ui(jobs: J.JobManager, family, dataset, upload, steps, batch_size, lr_g, lr_d, loss, spectral_norm, seed,
-             sample_every, checkpoint_every, run_name, resume, key, request: gr.Request = None):
+             sample_every, checkpoint_every, run_name, resume, device, precision, key, request: gr.Request = None):
     owner = key or getattr(request, "session_hash", None)
     yield from ui_frames(jobs, launch(jobs, family, dataset, upload, steps, batch_size, lr_g, lr_d, loss,
-                                      sample_every, seed, spectral_norm, run_name, resume, checkpoint_every, owner))
+                                      sample_every, seed, spectral_norm, run_name, resume, checkpoint_every, owner,
+                                      device, precision))
 
 
 @_streaming
@@ -197,7 +204,7 @@ def train_start(jobs: J.JobManager, family, dataset, steps, batch_size, lr, loss
 
 
 FORM_FIELDS = ("family", "dataset", "steps", "batch_size", "lr_g", "lr_d", "loss", "spectral_norm", "seed",
-               "sample_every", "checkpoint_every")
+               "sample_every", "checkpoint_every", "device", "precision")
 
 
 def job_form(job) -> tuple:
@@ -208,7 +215,7 @@ def job_form(job) -> tuple:
     dataset = spec.dataset if spec.dataset in KNOWN else str(spec.dataset)
     return (spec.family, gr.Dropdown(choices=dataset_choices(dataset), value=dataset), spec.steps, spec.batch_size,
             spec.lr_g, spec.lr_d, spec.loss, spec.spectral_norm, spec.seed, spec.sample_every, spec.checkpoint_every,
-            job.name)
+            spec.device, spec.precision, job.name)
 
 
 def reattach(jobs: J.JobManager):
@@ -307,6 +314,11 @@ def build(ctx: TabContext) -> None:
                 checkpoint_every = gr.Number(500, label="Checkpoint every N steps", precision=0, minimum=1,
                                              info="what Resume and a diverged run fall back to")
             with gr.Row():
+                device = gr.Dropdown(available_devices(), value="auto", label="Device", elem_id="train-device",
+                                     info="auto: a GPU when there is one, else the CPU")
+                precision = gr.Dropdown(list(PRECISIONS), value="auto", label="Precision", elem_id="train-precision",
+                                        info="auto: fp32 on a CPU, bf16/fp16 on a GPU")
+            with gr.Row():
                 run_name = gr.Textbox(label="Run name", placeholder="automatic", scale=2,
                                       info="also the saved model's name")
                 resume = gr.Checkbox(False, label="Resume its checkpoint", scale=1)
@@ -341,7 +353,8 @@ def build(ctx: TabContext) -> None:
 
     ui_out = [samples, loss_plot, prob_plot, progress, warnings, status, push_name]
     start.click(bind_jobs(start_ui, jobs), [family, dataset, upload, steps, batch_size, lr_g, lr_d, loss, spectral_norm,
-                                       seed, sample_every, checkpoint_every, run_name, resume, key], ui_out,
+                                       seed, sample_every, checkpoint_every, run_name, resume, device, precision,
+                                       key], ui_out,
                 api_name="_train_start_ui", api_visibility="private", concurrency_limit=None, show_progress="minimal")
     pause.click(bind_jobs(train_pause, jobs), key, status, api_name="_train_pause", api_visibility="private",
                 concurrency_limit=None)
@@ -369,7 +382,7 @@ def build(ctx: TabContext) -> None:
            concurrency_limit=None)
 
     form = [family, dataset, steps, batch_size, lr_g, lr_d, loss, spectral_norm, seed, sample_every, checkpoint_every,
-            run_name]
+            device, precision, run_name]
     ctx.on_show(bind_jobs(reattach, jobs), None, ui_out + form, api_name="_train_reattach", api_visibility="private",
                   concurrency_limit=None, show_progress="hidden")
     watch.click(bind_jobs(reattach, jobs), None, ui_out + form, api_name="_train_watch", api_visibility="private",

@@ -83,8 +83,10 @@ def test_importing_a_pth_never_replaces_a_trained_model(live, home, tmp_path):
 
 def test_a_run_may_not_take_a_trained_model_name(live, home):
     before = (home / "models" / "someone-trained" / "model.safetensors").read_bytes()
-    # family, dataset, upload, steps, batch, lr G, lr D, loss, sn, seed, sample every, checkpoint every, name, resume, key
-    form = ["dcgan", "mnist", None, 2, 4, 2e-4, 2e-4, "hinge", False, 0, 1, 500, "someone-trained", False, "k"]
+    # family, dataset, upload, steps, batch, lr G, lr D, loss, sn, seed, sample every, checkpoint every, name, resume,
+    # device, precision, key
+    form = ["dcgan", "mnist", None, 2, 4, 2e-4, 2e-4, "hinge", False, 0, 1, 500, "someone-trained", False, "auto", "auto",
+            "k"]
     result = live.call("_train_start_ui", form)
     assert not result["ok"] and "already exists" in result["error"], result
     assert (home / "models" / "someone-trained" / "model.safetensors").read_bytes() == before
@@ -166,7 +168,7 @@ def test_only_the_client_that_started_a_job_stops_it(live):
 def test_only_the_page_that_started_a_job_controls_it(live):
     mine, theirs = "key-" + uuid.uuid4().hex, "key-" + uuid.uuid4().hex
     live.join("_train_start_ui", ["dcgan", "mnist", None, 100_000, 8, 2e-4, 2e-4, "nonsaturating", False, 0, 50, 500,
-                                  f"page-{uuid.uuid4().hex[:6]}", False, mine])
+                                  f"page-{uuid.uuid4().hex[:6]}", False, "auto", "auto", mine])
     try:
         for _ in range(100):
             if "running" in live.call("train_status", [])["data"][0]:

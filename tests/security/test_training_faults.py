@@ -37,7 +37,7 @@ def _start(live, files, family, dataset):
         up = live.call("_train_upload_files", [[live.upload(hostile.images_zip(files))], family], session=session)
         assert up["ok"] and up["data"][1] == "upload", up
     form = [family, dataset, None, 2, 2, 2e-4, 2e-4, None, None, 0, 1, 500, f"fit-{family}-{dataset}-{session[:4]}",
-            False, "key"]
+            False, "auto", "auto", "key"]
     return live.call("_train_start_ui", form, session=session, timeout=300)
 
 
@@ -126,7 +126,8 @@ def test_a_lost_nonsaturating_generator_is_a_diverged_run(tmp_path):
 
 def test_dcgan_at_lr_1_is_not_exported_as_done(live):
     name = f"lr1-{uuid.uuid4().hex[:6]}"
-    form = ["dcgan", "mnist", None, 60, 32, 1.0, 1.0, "nonsaturating", False, 0, 1000, 500, name, False, "k"]
+    form = ["dcgan", "mnist", None, 60, 32, 1.0, 1.0, "nonsaturating", False, 0, 1000, 500, name, False, "auto",
+            "auto", "k"]
     result = live.call("_train_start_ui", form, timeout=300)
     status = result["outputs"][-1][5]
     assert "failed" in status and "exploded" in status and "no model was exported" in status, status

@@ -159,3 +159,7 @@ class ImageFolderDataset(Dataset):
 
     def __getitem__(self, i: int) -> dict:
         return {"image": self.images[i].float().div(127.5).sub(1.0)}
+
+    def take(self, idx) -> dict:
+        """Items idx as one batch (N, C, S, S)."""
+        return {"image": self.images[torch.as_tensor(idx, dtype=torch.long)].float().div(127.5).sub(1.0)}

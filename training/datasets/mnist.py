@@ -114,3 +114,8 @@ class MNISTDataset(Dataset):
 
     def __getitem__(self, i: int) -> dict:
         return {"image": self.images[i], "label": self.labels[i]}
+
+    def take(self, idx) -> dict:
+        """Items idx as one batch (a slice of the tensors, as default_collate would stack them)."""
+        idx = torch.as_tensor(idx, dtype=torch.long)
+        return {"image": self.images[idx], "label": self.labels[idx]}
