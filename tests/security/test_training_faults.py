@@ -18,6 +18,7 @@ from studio.registry import FAMILIES
 from training import cli
 from training.datasets import DATASETS
 from training.loop import CHECKPOINT_DIR, fit
+from training.steps.base import GANTrainer
 
 from . import hostile
 
@@ -67,9 +68,10 @@ def test_every_family_and_dataset_pair_trains_or_is_refused_first(live, files, f
 
 # ------------------------------------------------------------------------------------------- a tiny trainer
 
-class Tiny:
+class Tiny(GANTrainer):
     """The smallest trainer fit() accepts: one linear G and D; step() returns the losses it is told to."""
     loss = "nonsaturating"
+    channels_last = False
 
     def __init__(self, losses=None):
         torch.manual_seed(0)
