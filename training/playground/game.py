@@ -14,8 +14,7 @@ SGD's step is the gradient itself, which shows the stall the GAN paper describes
 
 The unrolled GAN (Metz et al. 2017) trains G against D as it would be after k more updates of D's
 optimiser on the current batch, differentiating through those updates (create_graph): G then sees how D
-would react to its move. The look-ahead leaves out WGAN-GP's penalty (it would need third derivatives)
-and uses sqrt(v + eps^2) for Adam's denominator (smooth at v = 0).
+would react to its move. The look-ahead leaves out WGAN-GP's penalty (it would need third derivatives).
 """
 from __future__ import annotations
 
@@ -29,12 +28,12 @@ import torch
 from .. import losses as L
 from .metrics import js_divergence, js_floor, mode_stats
 from .nets import Discriminator, Generator
+from .optim import OPTIMIZERS, Optimizer
 from .targets import EXTENT, NAMES as TARGETS, Target, make_target
 
 LOSSES = L.ALL_LOSSES
 REMEDIES = ("none", "pacgan", "mbstd", "unrolled")
 NOISES = ("gaussian", "uniform")
-OPTIMIZERS = ("adam", "sgd")
 EVAL_N = 2000            # generated points behind the metrics (fixed noise, so curves do not jitter)
 SHOW_N = 480             # generated points drawn (a multiple of every packing degree 1..6)
 HISTORY = 600            # curve points kept (older ones thinned out, every other one)
@@ -171,10 +170,8 @@ class Playground:
     def _betas(self) -> tuple[float, float]:
         return PAIRED.get(self.settings.loss, BETAS)
 
-    def _optimizer(self, kind: str, net: torch.nn.Module, lr: float) -> torch.optim.Optimizer:
-        if kind == "sgd":
-            return torch.optim.SGD(net.parameters(), lr=lr)
-        return torch.optim.Adam(net.parameters(), lr=lr, betas=self._betas(), foreach=True)
+    def _optimizer(self, kind: str, net: torch.nn.Module, lr: float) -> Optimizer:
+        return Optimizer(net.parameters(), kind, lr, self._betas())
 
     def configure(self, settings: Settings) -> bool:
         """Apply new settings: -> True when they needed new networks (a reset), False when the running
@@ -186,10 +183,7 @@ class Playground:
                 self.reset()
                 return True
             for opt, lr in ((self.opt_g, settings.lr_g), (self.opt_d, settings.lr_d)):
-                for group in opt.param_groups:
-                    group["lr"] = lr
-                    if "betas" in group:
-                        group["betas"] = self._betas()
+                opt.lr, opt.betas = lr, self._betas()
             return False
 
     # ------------------------------------------------------------------ playing
@@ -221,35 +215,20 @@ class Playground:
                 # the penalty is on D's input: a whole pack at a time
                 total = loss + s.gp_weight * L.gradient_penalty(lambda x: self.D(x.reshape(-1, 2)),
                                                                 self.D.packed(real), self.D.packed(fake), self.gen)
-            self.opt_d.zero_grad(set_to_none=True)
-            total.backward()
-            self.opt_d.step()
+            self.opt_d.step(torch.autograd.grad(total, self.opt_d.params))
             if s.loss == "wgan":
                 L.clip_weights(self.D, s.clip)
             self.last["d_loss"] = total.item()
             return self.last["d_loss"]
 
     def lookahead(self, fake: torch.Tensor, real: torch.Tensor, k: int) -> list[torch.Tensor]:
-        """D's weights after k more (differentiable) updates of its optimiser on these batches (Adam from
-        its current moments, or SGD): the unrolled GAN's surrogate D."""
-        s = self.settings
-        b1, b2 = self._betas()
-        eps = 1e-8
-        weights = list(self.D.weights)
-        state = [self.opt_d.state.get(p, {}) for p in weights]
-        m = [st.get("exp_avg", torch.zeros_like(p)) for st, p in zip(state, weights)]
-        v = [st.get("exp_avg_sq", torch.zeros_like(p)) for st, p in zip(state, weights)]
-        t0 = int(state[0].get("step", 0)) if state[0] else 0
+        """D's weights after k more (differentiable) updates of its optimiser on these batches, from its
+        current moments: the unrolled GAN's surrogate D."""
+        s, opt = self.settings, self.opt_d
+        weights, m, v = list(self.D.weights), opt.m, opt.v
         for i in range(1, k + 1):
             grads = torch.autograd.grad(self._d_loss(real, fake, weights), weights, create_graph=True)
-            if s.opt_d == "sgd":
-                weights = [w - s.lr_d * g for w, g in zip(weights, grads)]
-            else:
-                t = t0 + i
-                m = [b1 * mi + (1 - b1) * g for mi, g in zip(m, grads)]
-                v = [b2 * vi + (1 - b2) * g * g for vi, g in zip(v, grads)]
-                weights = [w - s.lr_d * (mi / (1 - b1 ** t)) / torch.sqrt(vi / (1 - b2 ** t) + eps ** 2)
-                           for w, mi, vi in zip(weights, m, v)]
+            weights, m, v = opt.updated(weights, grads, m, v, opt.t + i)
             if s.loss == "wgan":
                 weights = [w.clamp(-s.clip, s.clip) for w in weights]
         return weights
@@ -268,11 +247,8 @@ class Playground:
         """One G update; -> (G's loss, norm of its gradient over G's weights)."""
         with self.lock:
             loss = self.g_loss_of(self.G(self.noise(self._batch())))
-            params = list(self.G.parameters())
-            grads = torch.autograd.grad(loss, params)
-            for p, g in zip(params, grads):
-                p.grad = g
-            self.opt_g.step()
+            grads = torch.autograd.grad(loss, self.opt_g.params)
+            self.opt_g.step(grads)
             norm = float(torch.sqrt(sum((g * g).sum() for g in grads)))
             self.step += 1
             self.last.update(g_loss=loss.item(), g_grad_norm=norm)

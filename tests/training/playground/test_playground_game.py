@@ -72,7 +72,7 @@ def test_learning_rates_apply_to_the_running_game_and_shapes_restart_it():
     pg = Playground(Settings(**TINY))
     pg.train(4)
     assert pg.configure(dataclasses.replace(pg.settings, lr_g=0.01, lr_d=0.002, loss="hinge", d_steps=2)) is False
-    assert pg.step == 4 and pg.opt_g.param_groups[0]["lr"] == 0.01 and pg.opt_d.param_groups[0]["lr"] == 0.002
+    assert pg.step == 4 and pg.opt_g.lr == 0.01 and pg.opt_d.lr == 0.002 and pg.opt_d.betas == (0.5, 0.999)
     assert pg.configure(dataclasses.replace(pg.settings, d_width=8)) is True
     assert pg.step == 0 and pg.history == []
 
@@ -143,3 +143,21 @@ def test_history_stays_bounded():
     pg.history = [(i, 0.0, 0.0, 0.0) for i in range(1200)]
     pg.train(1)
     assert len(pg.history) <= 1200 // 2 + 1
+
+
+def test_the_written_out_adam_and_sgd_take_torchs_steps():
+    from training.playground.optim import Optimizer
+
+    for kind, ref in (("adam", lambda p: torch.optim.Adam(p, lr=0.01, betas=(0.5, 0.999))),
+                      ("sgd", lambda p: torch.optim.SGD(p, lr=0.01))):
+        a = [torch.nn.Parameter(torch.randn(5, 3))]
+        b = [torch.nn.Parameter(a[0].detach().clone())]
+        mine, theirs = Optimizer(a, kind, 0.01, (0.5, 0.999)), ref(b)
+        for i in range(5):
+            g = torch.randn(5, 3)
+            mine.step([g])
+            b[0].grad = g.clone()
+            theirs.step()
+        assert torch.allclose(a[0], b[0], atol=1e-6), kind
+    with pytest.raises(ValueError, match="optimiser"):
+        Optimizer(a, "rmsprop", 0.1)
