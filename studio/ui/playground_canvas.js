@@ -45,8 +45,8 @@ function drawPoints(points, color, ext, size) {
 function drawArrows(d, ext) {        // -dL_G/dx at each generated point, on a fixed scale (a stalled G shows none)
   pctx.strokeStyle = 'rgba(40, 40, 40, 0.75)'; pctx.lineWidth = 1;
   pctx.beginPath();
-  const scale = 1.5, cap = 0.5;
-  for (let i = 0; i < d.fake.length; i++) {
+  const scale = 1.5, cap = 0.4;       // plane units per unit of gradient, longest arrow
+  for (let i = 0; i < d.fake.length; i += 2) {   // every other point: enough to see the flow, not a thicket
     const [x, y] = d.fake[i]; let [gx, gy] = d.arrows[i];
     let len = Math.hypot(gx, gy) * scale;
     if (len < 1e-6) continue;
@@ -136,13 +136,13 @@ function drawCurves() {
         null, null, false);
   chart(h, h, "G's gradient norm (log scale)", [{name: '|∇G|', x: c.step, y: c.g_grad_norm, color: '#444'}],
         null, null, true);
-  const series = [{name: 'JS divergence', x: c.measure_step, y: c.js, color: '#e7298a'}];
+  const series = [{name: 'JS', x: c.measure_step, y: c.js, color: '#e7298a'}];
   if (d.measures.n_modes) {
     series.push({name: 'high quality', x: c.measure_step, y: c.high_quality, color: FAKE});
     series.push({name: 'modes', x: c.measure_step, y: c.modes_covered.map(v => v === null ? null : v / d.measures.n_modes),
                  color: REAL});
   }
-  chart(2 * h, h, 'Divergence and coverage (0..1)', series, 0, 1, false);
+  chart(2 * h, h, 'Divergence, coverage', series, 0, 1, false);
 }
 
 function bar(cls, frac, text) {

@@ -66,9 +66,9 @@ def test_a_preset_sets_the_controls_tells_its_story_and_plays(playground):
     page.locator("#pg-story").get_by_text("Minimax saturates").wait_for(timeout=20_000)
     assert page.locator("#pg-loss input").input_value() == "minimax"
     assert page.locator("#pg-story .katex").count() > 0                 # the objective, typeset
-    n = frames(page)
-    page.wait_for_timeout(2500)
-    assert frames(page) > n + 5
+    n = frames(page)                                   # it plays (after D's 300-update head start)
+    page.wait_for_function(f"() => document.querySelector('{PLANE}').__frames.length > {n + 5}", timeout=30_000)
+    assert "D loss" in phase(page)
     page.locator("#pg-pause").click()
     wait_phase(page, "paused")
 
