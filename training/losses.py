@@ -1,10 +1,13 @@
 """GAN losses as free functions on logits / images.
 
-Names used by the CLI and the training tab:
+Names used by the CLI and the training tab (LOSSES):
     "nonsaturating"  Goodfellow et al. 2014, the -log D(G(z)) generator variant
     "hinge"          Lim & Ye 2017; Miyato et al. 2018 (SN-GAN, SPADE)
     "lsgan"          Mao et al. 2017, least squares (CycleGAN)
     "wgan-gp"        Gulrajani et al. 2017, Wasserstein with gradient penalty
+and two more that the 2-D playground shows (ALL_LOSSES):
+    "minimax"        Goodfellow et al. 2014, the saturating log(1 - D(G(z))) generator loss of the game itself
+    "wgan"           Arjovsky et al. 2017, Wasserstein with the critic's weights clipped (clip_weights)
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import torch
 import torch.nn.functional as F
 
 LOSSES = ("nonsaturating", "hinge", "lsgan", "wgan-gp")
+ALL_LOSSES = ("minimax", "nonsaturating", "lsgan", "hinge", "wgan", "wgan-gp")
 
 
 # A G loss beyond this means the run is lost, not slow: non-saturating G = E[softplus(-D(G(z)))], so 100
@@ -32,34 +36,44 @@ def check_loss(name: str) -> str:
 
 def d_loss(name: str, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
     """Discriminator loss from logits on real and fake samples (lower is better for D)."""
-    if name == "nonsaturating":
+    if name in ("minimax", "nonsaturating"):      # -log D(x) - log(1 - D(G(z))), D = sigmoid(logit)
         return F.softplus(-real).mean() + F.softplus(fake).mean()
     if name == "hinge":
         return F.relu(1 - real).mean() + F.relu(1 + fake).mean()
     if name == "lsgan":
         return 0.5 * ((real - 1) ** 2).mean() + 0.5 * (fake ** 2).mean()
-    if name == "wgan-gp":
+    if name in ("wgan", "wgan-gp"):
         return fake.mean() - real.mean()
     raise ValueError(f"unknown loss {name!r}")
 
 
 def g_loss(name: str, fake: torch.Tensor) -> torch.Tensor:
     """Generator loss from the discriminator's logits on fakes."""
-    if name == "nonsaturating":
+    if name == "nonsaturating":                    # -log D(G(z))
         return F.softplus(-fake).mean()
-    if name in ("hinge", "wgan-gp"):
+    if name == "minimax":                          # log(1 - D(G(z))): flat where D rejects the fakes
+        return -F.softplus(fake).mean()
+    if name in ("hinge", "wgan", "wgan-gp"):
         return -fake.mean()
     if name == "lsgan":
         return 0.5 * ((fake - 1) ** 2).mean()
     raise ValueError(f"unknown loss {name!r}")
 
 
-def gradient_penalty(D, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
-    """WGAN-GP: E[(||grad D(x_hat)||_2 - 1)^2] on random interpolates x_hat."""
-    eps = torch.rand(real.shape[0], *([1] * (real.dim() - 1)), device=real.device)
+def gradient_penalty(D, real: torch.Tensor, fake: torch.Tensor,
+                     generator: torch.Generator | None = None) -> torch.Tensor:
+    """WGAN-GP: E[(||grad D(x_hat)||_2 - 1)^2] on random interpolates x_hat (drawn from `generator` if given)."""
+    eps = torch.rand(real.shape[0], *([1] * (real.dim() - 1)), device=real.device, generator=generator)
     x = (eps * real + (1 - eps) * fake).requires_grad_(True)
     (grad,) = torch.autograd.grad(D(x).sum(), x, create_graph=True)
     return ((grad.flatten(1).norm(dim=1) - 1) ** 2).mean()
+
+
+@torch.no_grad()
+def clip_weights(module: torch.nn.Module, c: float) -> None:
+    """WGAN (Arjovsky et al. 2017): clamp every critic parameter to [-c, c] after each critic update."""
+    for p in module.parameters():
+        p.clamp_(-c, c)
 
 
 def r1_penalty(real_logits: torch.Tensor, real: torch.Tensor) -> torch.Tensor:

@@ -7,10 +7,10 @@ import gradio as gr
 
 from .. import hub
 from ..paths import PACKAGE
-from . import cyclegan, gaugan, infogan, interpolation, stylemix, training
+from . import cyclegan, gaugan, infogan, interpolation, playground, stylemix, training
 from .common import TabContext, browser_key, guard_numbers, wire_pickers
 
-TABS = [interpolation, infogan, gaugan, stylemix, cyclegan, training]
+TABS = [interpolation, infogan, gaugan, stylemix, cyclegan, playground, training]
 
 
 def CSS() -> str:
