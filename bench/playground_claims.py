@@ -54,8 +54,8 @@ def good(modes, quality) -> bool:
 
 def coverage(steps: int, seeds: int, rows=ROWS) -> list[dict]:
     print(f"ring8, {steps} steps, seeds 0..{seeds - 1}: modes covered / high-quality share per seed")
-    print(f"{'loss':<14} {'remedy':<9} {'D':<8} {'per seed (modes/hq)':<52} {'mean modes':>10} {'mean hq':>8} "
-          f"{'>=7 & >=70%':>11} {'s/run':>6}")
+    print(f"{'loss':<14} {'remedy and settings':<36} {'D':<8} {'per seed (modes/hq)':<36} {'mean modes':>10} "
+          f"{'mean hq':>8} {'>=7 & >=70%':>11} {'s/run':>6}")
     out = []
     for loss, remedy, d, extra in rows:
         t0 = time.perf_counter()
@@ -67,7 +67,7 @@ def coverage(steps: int, seeds: int, rows=ROWS) -> list[dict]:
                    n_good=sum(good(m, q) for m, q in per), s_per_run=(time.perf_counter() - t0) / seeds)
         out.append(row)
         label = remedy + ("" if not extra else " " + ",".join(f"{k}={v:g}" for k, v in extra.items()))
-        print(f"{loss:<14} {label:<9} {d:<8} {' '.join(f'{m}/{q:.2f}' for m, q in per):<52} "
+        print(f"{loss:<14} {label:<36} {d:<8} {' '.join(f'{m}/{q:.2f}' for m, q in per):<36} "
               f"{row['mean_modes']:>10.1f} {row['mean_hq']:>8.2f} {row['n_good']:>7}/{seeds:<3} "
               f"{row['s_per_run']:>6.0f}", flush=True)
     return out

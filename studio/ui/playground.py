@@ -84,14 +84,17 @@ PRESETS = {
 points with confidence, $D(G(z)) \approx 10^{-4}$. $G$ minimises $\log(1 - D(G(z)))$, whose gradient
 $-\frac{\nabla D(G(z))}{1 - D(G(z))}$, with $D = \sigma(\ell)$, is $-\sigma(\ell)\,\nabla\ell \to 0$: no arrows,
 $G$'s gradient norm near $10^{-3}$, the points stall (G uses plain SGD here, whose step is the gradient).
-Switch the loss to *non-saturating*, $\max_G \log D(G(z))$, steepest exactly there, and they move. With
-Adam for $G$ the stall lasts only a few steps: Adam divides by the gradient's size."""),
+Switch the loss to *non-saturating*, $\max_G \log D(G(z))$, steepest exactly there, and they move.
+Measured over 5 seeds: $\lVert\nabla G\rVert$ $6.5\cdot 10^{-4}$ against 2.3 over the first 200 steps, and after
+1000 steps minimax's points have not moved (JS divergence 1.00). With Adam for $G$ the gradient is only 6×
+smaller and the points move at once: Adam divides each step by the gradient's running size."""),
     "mode collapse on the ring": dict(
         settings=dict(target="ring8", loss="nonsaturating", d_depth=1, d_width=32),
         story=r"""**Mode collapse.** With a small $D$ (one hidden layer of 32 units) the non-saturating GAN
-$\max_G \mathbb E_z[\log D(G(z))]$ puts its points on one or two places at a time; $D$ learns to reject
-them, and $G$ hops to another place instead of spreading out. Watch the *modes covered* meter.
-Then tick *PacGAN* packing 2 or *unrolled D*."""),
+$\max_G \mathbb E_z[\log D(G(z))]$ puts its points in one place at a time; $D$ learns to reject that place,
+and $G$ hops to another instead of spreading out. Measured over 5 seeds, 5000 steps: 0 or 1 of the 8 modes
+covered. Then set *PacGAN* to 2, tick *minibatch std*, or unroll $D$ 5 steps: 6.6, 7.8 and 8.0 modes on
+average, though only 45–65 % of the points land within $3\sigma$ of a mode (the table below)."""),
     "WGAN-GP covers the ring": dict(
         settings=dict(target="ring8", loss="wgan-gp", d_steps=5, lr_g="0.002", lr_d="0.002"),
         story=r"""**WGAN-GP.** The critic estimates the Wasserstein-1 distance

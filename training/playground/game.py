@@ -45,8 +45,10 @@ BETAS = (0.5, 0.999)
 
 
 def one_thread(fn):
-    """Run fn with one intra-op thread (restored after; torch's setting is per calling thread). Nets this
-    small only wait on each other's threads: with 2 threads on 2 busy cores a step took 20x longer."""
+    """Run fn with one intra-op thread, then restore the caller's count. Nets this small only wait on each
+    other's threads: with 2 threads on 2 busy cores a step took 20x longer. OpenMP's and MKL's counts are
+    per calling thread, so other requests running meanwhile keep theirs (a thread that starts its first
+    torch work during the call may adopt 1: slower, not wrong)."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         n = torch.get_num_threads()
