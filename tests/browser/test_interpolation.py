@@ -23,6 +23,8 @@ def test_a_long_strip_wraps_and_its_label_covers_no_frame(interp):
     box = slider(interp, "interp-steps").bounding_box()
     drag(interp, box, [(0.5, 0.5), (1.2, 0.5)])                   # to the far right: 32 frames
     wait_new_picture(interp, "interp-strip", old)
+    interp.wait_for_function("() => { const i = document.querySelector('#interp-strip img'); "
+                             "return i && i.complete && i.naturalWidth > 0; }", timeout=30_000)   # decoded
     img = interp.locator("#interp-strip img").first
     shown = img.bounding_box()
     natural = img.evaluate("i => [i.naturalWidth, i.naturalHeight]")

@@ -31,9 +31,11 @@ def test_a_server_path_as_model_name_is_refused_in_words(page):
 def test_a_server_folder_as_dataset_is_refused_in_words(page):
     open_tab(page, "Training")
     box = page.get_by_label("Dataset")
+    box.wait_for(state="visible")
+    page.wait_for_timeout(1000)          # the tab's events are wired (a loaded CI machine lost an early Enter)
     box.fill("/etc")
     box.press("Enter")
-    page.get_by_text("unknown dataset '/etc'").wait_for(timeout=20_000)
+    page.get_by_text("unknown dataset '/etc'").wait_for(timeout=60_000)
     shot(page, "dataset-path-refused")
 
 
