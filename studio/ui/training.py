@@ -49,7 +49,8 @@ far less different from each other than real images are (mean pairwise distance)
 A NaN or exploding loss stops the job; the last good checkpoint is kept.
 """
 
-LABELS = {"mnist": "MNIST digits (shipped 10k, or your downloaded 60k)", "landscapes": "Synthetic landscapes",
+LABELS = {"mnist": "MNIST digits (shipped 10k, or your downloaded 60k)",
+          "mnist-train": "MNIST without the 2,000 digits held out for evaluation", "landscapes": "Synthetic landscapes",
           "faces": "Synthetic faces", "summer2winter": "Unpaired summer/winter landscapes"}
 DATASETS = [(LABELS.get(n, n), n) for n in NAMED_DATASETS] + [
     ("MNIST: download the 60k training set", "mnist-download"), ("Your images (upload below)", "upload")]
