@@ -1,6 +1,6 @@
 """The studio's inference API: small, typed, no_grad, returning PIL images.
 
-One module per demo, mirroring studio/ui/ (interpolation, infogan, gaugan, stylemix, cyclegan),
+One module per demo, mirroring studio/ui/ (interpolation, infogan, gaugan, stylemix, cyclegan, conditional),
 one for the pictures users hand in (pictures), and here the model cache they share. The UI
 tabs and scripts call these; nothing here knows about Gradio. Models are cached by their folder
 and the weights' modification time, so a model retrained under the same name is picked up, and
@@ -95,6 +95,8 @@ def check_seed(seed, what: str = "seed") -> int:
 
 
 # The demos' functions, importable from here as before (studio.inference.paint, ...).
+from .conditional import (class_walk, class_walk_sprite, class_walk_strip, conditional_grid,  # noqa: E402
+                          conditional_images, conditional_models, every_class)
 from .cyclegan import (CYCLEGAN_WORK_SCALE, NoCycleNote, cyclegan_domains, cyclegan_models,  # noqa: E402
                        translate, translate_views)
 from .gaugan import PAINT_DISPLAY, labels_to_image, paint, paint_labels, palette, spade_models, style_code  # noqa: E402

@@ -5,10 +5,10 @@ import gradio as gr
 
 from .. import hub
 from ..paths import PACKAGE
-from . import cyclegan, gaugan, infogan, interpolation, stylemix, training
+from . import conditional, cyclegan, gaugan, infogan, interpolation, stylemix, training
 from .common import TabContext, wire_pickers
 
-TABS = [interpolation, infogan, gaugan, stylemix, cyclegan, training]
+TABS = [interpolation, infogan, conditional, gaugan, stylemix, cyclegan, training]
 
 
 def CSS() -> str:
