@@ -106,5 +106,7 @@ from .infogan import (INFOGAN_CODE_LIMIT, INFOGAN_GRID_VALUES, infogan_codes, in
 from .interpolation import frame_sprite, interpolate, interpolate_frame, interpolation_frames  # noqa: E402
 from .pictures import (MAX_SIDE, MAX_UPLOAD_PIXELS, MIN_UPLOAD_SIDE, SNAP_FAR, LabelMap, load_picture,  # noqa: E402
                        parse_label_map)
+from . import projection  # noqa: E402
+from .projection import project, project_progress  # noqa: E402
 from .stylemix import (MAX_MIX_SEEDS, grid_cell_at, parse_seeds, parse_styles, seed_ws, style_mix,  # noqa: E402
                        style_mix_cell, style_mix_images, style_presets)

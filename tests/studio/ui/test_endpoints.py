@@ -11,7 +11,8 @@ from studio.paths import assets_dir
 REQUIRED = {"/paint": {"label_map"}}          # every other parameter of every endpoint has a default
 CALLS = {
     "/models": {}, "/interpolate": {}, "/interpolate_frame": {}, "/infogan": {}, "/infogan_grid": {},
-    "/palette": {}, "/style_mix": {}, "/translate": {}, "/train_status": {},
+    "/palette": {}, "/style_mix": {}, "/translate": {}, "/train_status": {}, "/conditional": {},
+    "/project": {"image": lambda: handle_file(str(sorted((assets_dir() / "projection").glob("*.png"))[0]))},
     "/paint": {"label_map": lambda: handle_file(str(sorted((assets_dir() / "gaugan").glob("*.png"))[0]))},
 }
 
