@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import img_src, open_tab, wait_new_picture
+from .conftest import img_src, open_tab, sweep, wait_new_picture
 
 
 @pytest.fixture
@@ -36,15 +36,8 @@ def test_a_new_seed_redraws_the_every_class_row(cond):
 
 def test_dragging_the_class_slider_is_live_without_requests(cond, calls):
     sprite = cond.locator("#cond-live .sprite")
-    box = cond.locator("#cond-t input[type=range]").bounding_box()
-    y = box["y"] + box["height"] / 2
-    n, seen = len(calls), set()
-    cond.mouse.move(box["x"] + 0.05 * box["width"], y)
-    cond.mouse.down()
-    for i in range(1, 21):
-        cond.mouse.move(box["x"] + (0.05 + 0.045 * i) * box["width"], y, steps=3)
-        seen.add(sprite.get_attribute("data-i"))
-    cond.mouse.up()
+    n = len(calls)
+    seen = sweep(cond, "cond-t", sprite)
     cond.wait_for_timeout(300)
     assert len(seen) >= 15                                            # a new picture for (nearly) every move
     value = float(cond.locator("#cond-t input[type=number]").input_value())

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shlex
 import time
 from pathlib import Path
 
@@ -29,7 +28,7 @@ import torch
 from studio import hub
 
 from ..card import write_card_section
-from ..evaluate import parse_eval_args
+from ..evaluate import parse_eval_args, report
 from . import mnist_classifier
 
 
@@ -146,12 +145,4 @@ def main(model: str, argv: list[str]) -> int:
     p.add_argument("--seed", type=int, default=0)
     args = parse_eval_args(p, argv)
     result = evaluate(model, n=args.n, per_class=args.per_class, seed=args.seed)
-    for a, b in summary_rows(result):
-        print(f"{a}: {b}")
-    if args.json:
-        Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
-    if args.card:
-        folder = hub.resolve(model)
-        write_card(folder, result, "gan-studio eval " + " ".join(shlex.quote(a) for a in [model, *argv]))
-        print(f"wrote the evaluation into {folder / hub.CARD_NAME}")
-    return 0
+    return report(model, argv, args, result, summary_rows(result), write_card)

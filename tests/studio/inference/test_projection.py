@@ -21,17 +21,13 @@ from studio.models.stylegan import StyleGANConfig
 from tests.helpers import CGAN_TINY, STYLEGAN_TINY, randomise
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Small networks run fastest on one thread (two threads on a busy machine mostly wait for each other)."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+@pytest.fixture(autouse=True)
+def _one_thread(one_thread):
+    pass
 
 
 @pytest.fixture(scope="module")
-def models(tmp_path_factory, one_thread):
+def models(tmp_path_factory):
     root = tmp_path_factory.mktemp("proj")
     torch.manual_seed(0)
     out = {}

@@ -15,14 +15,6 @@ from tests.helpers import CGAN_TINY as TINY
 from tests.helpers import LabelledBlobs, region_of
 
 
-@pytest.fixture
-def one_thread():
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
-
-
 def train(conditioning: str, steps: int, **kw) -> CGANTrainer:
     torch.manual_seed(0)
     tr = CGANTrainer(CGANConfig(**TINY, conditioning=conditioning), lr_g=2e-3, lr_d=2e-3, **kw)
@@ -97,3 +89,13 @@ def test_the_family_trains_on_labelled_mnist_only(tmp_path):
         build_run(RunSpec(family="cgan", dataset="faces", steps=1))
     with pytest.raises(ValueError, match="cgan family trains on images and class labels"):
         build_run(RunSpec(family="cgan", dataset=str(tmp_path), steps=1))
+
+
+def test_mode_seeking_asks_for_the_same_classes_in_both_halves(monkeypatch):
+    asked = []
+    tr = CGANTrainer(CGANConfig(**TINY), mode_seeking=0.3)
+    G = tr.nets["G"]
+    real_forward = G.forward
+    monkeypatch.setattr(G, "forward", lambda z, y, *a: asked.append(y.clone()) or real_forward(z, y, *a))
+    losses = tr.step(next(iter(torch.utils.data.DataLoader(LabelledBlobs(), batch_size=8))))
+    assert torch.equal(asked[0][:4], asked[0][4:]) and all(torch.isfinite(torch.tensor(v)) for v in losses.values())
