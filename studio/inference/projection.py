@@ -13,10 +13,11 @@ classroom does not have. As in the projector, the learning rate ramps up over th
 down (cosine) over the last 25%, and Gaussian noise added to the code fades out over the first 75%.
 
 The code, per family (studio/inference/codes.py):
-    dcgan     z. Several random starts in one batch, the best kept. After every step z is put back on the
-              sphere of radius sqrt(z_dim), where N(0, I) has its mass (and where slerp walks).
-    cgan      z and the class: one start per class (two z each), z optimised as for dcgan; the class of
-              the best start is kept, so the projection also says which digit it found.
+    dcgan     z. 16 random starts in one batch; after the first 20% of the steps the 3 best go on, and the
+              best is kept. After every step z is put back on the sphere of radius sqrt(z_dim), where N(0, I)
+              has its mass (and where slerp walks).
+    cgan      z and the class: two starts per class, z optimised as for dcgan; the class of the best start
+              is kept, so the projection also says which digit it found.
     stylegan  w, shared by every layer ("w", as in the paper), or one w per layer ("w+": closer fits, codes
               further from what the mapping network makes), started at w_avg; and the per-layer noise maps,
               with StyleGAN2's noise regularisation R_noise: the maps' correlation with themselves shifted
@@ -51,8 +52,8 @@ NOISE_REG_WEIGHT = 1e5       # lambda_n (StyleGAN2's projector's value)
 LR = 0.1                     # Adam's peak learning rate (the projector's)
 CODE_NOISE = 0.05            # std of the noise added to the code at the start, in units of the code's std
 STARTS = 16                  # dcgan: random starts of z; cgan: STARTS_PER_CLASS for every class
-STARTS_PER_CLASS = 1
-KEEP, PRUNE_AT = 2, 0.2      # after the first 20% of the steps only the 2 best starts go on
+STARTS_PER_CLASS = 2
+KEEP, PRUNE_AT = 3, 0.2      # after the first 20% of the steps only the 3 best starts go on
 SPACES = ("auto", "z", "w", "w+")
 FEATURE_NETS = {1: ("mnist-classifier", evalnets.DigitClassifier), 3: ("face-attrs", evalnets.FaceAttrNet)}
 

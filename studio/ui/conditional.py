@@ -29,6 +29,12 @@ the other choice of the family's config, does not show $y$ to $D$; $D$ has a sec
 With $L_S = \mathbb E[\log P(S{=}\text{real} \mid x_\text{real})] + \mathbb E[\log P(S{=}\text{fake} \mid x_\text{fake})]$ and
 $L_C = \mathbb E[\log P(C{=}c \mid x_\text{real})] + \mathbb E[\log P(C{=}c \mid x_\text{fake})]$,
 $D$ maximises $L_S + L_C$ and $G$ maximises $L_C - L_S$.
+
+**One handwriting per digit?** Trained with these objectives alone, our generator learned to ignore $z$: each
+digit came out in a single style (conditional mode collapse). The bundled model adds the *mode-seeking* term
+of Mao et al. 2019 (arXiv:1903.05628) to $G$'s loss,
+$\lambda \,ig/\, ig(\lVert G(z_1, y) - G(z_2, y)Vert_1 / \lVert z_1 - z_2Vert_1ig)$:
+two noises asking for the same digit must give different pictures.
 """
 
 SPRITE_N = 101          # one frame per position of the class slider (0, 0.01, ..., 1)
