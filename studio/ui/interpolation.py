@@ -182,7 +182,8 @@ def build(ctx: TabContext) -> None:
                 upload = gr.Image(label="…or upload a picture", type="filepath", sources=["upload", "clipboard"],
                                   height=200, elem_id="interp-upload")
                 gallery = gr.Gallery(examples(), label="Examples: click one", columns=3, height=120,
-                                     allow_preview=False, buttons=[], interactive=False, elem_id="interp-examples")
+                                     allow_preview=False, buttons=[], interactive=False, object_fit="contain",
+                                     elem_id="interp-examples")
                 which = gr.Radio(["A", "B"], value="A", label="Your picture becomes end", elem_id="interp-which")
                 with gr.Row():
                     back_a = gr.Button("A: back to its seed", size="sm")
