@@ -101,8 +101,13 @@ def write_card(folder: Path, result: dict, command: str, trained_on: str) -> Non
     lines += [f"| {a} | {b} |" for a, b in summary_rows(result)]
     lines += ["", f"The digits: {result['digits_source']}; {trained_on}. Adam on the code minimises the pixel "
               f"error plus the distance in the digit classifier's conv features (studio/inference/projection.py).",
-              "", "**Held-out digits (top) and their projections (bottom)**", "", "![projection.png](projection.png)", "",
-              "```json", json.dumps({k: v for k, v in result.items() if not k.startswith("_")}, indent=1), "```"]
+              ""]
+    if "class_found" in result:
+        lines += [f"The projection's class is not the digit's label for {1 - result['class_found']:.1%} of the digits, "
+                  f"while its picture is read as the label for {result['projection_read_as_label']:.1%}: from another "
+                  "class's embedding, an unusual z still draws the digit.", ""]
+    lines += ["**Held-out digits (top) and their projections (bottom)**", "", "![projection.png](projection.png)", "",
+             "```json", json.dumps({k: v for k, v in result.items() if not k.startswith("_")}, indent=1), "```"]
     write_card_section(folder, "projection", "\n".join(lines))
 
 
