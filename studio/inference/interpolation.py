@@ -44,7 +44,8 @@ def strip_columns(n: int) -> int:
 
 @torch.no_grad()
 def interpolation_frames(model: str, seed_a: int, seed_b: int, steps: int = 8, method: str = "slerp",
-                         truncation: float = 1.0, code_a: dict | None = None, code_b: dict | None = None) -> torch.Tensor:
+                         truncation: float = 1.0, code_a: dict | None = None,
+                         code_b: dict | None = None) -> torch.Tensor:
     """(steps, C, H, W) in [-1, 1]: frame k is G(path(k / (steps - 1))). code_a / code_b (codes.py, e.g. a
     projection's) replace the seeds' codes; truncation applies to seeds only."""
     _check(steps=steps, truncation=truncation, method=method)

@@ -26,14 +26,17 @@ $L_D = \mathbb E[\max(0, 1 - D(x, y))] + \mathbb E[\max(0, 1 + D(G(z, y), y))]$,
 
 **ACGAN** (Odena et al. 2017, *Conditional Image Synthesis with Auxiliary Classifier GANs*, arXiv:1610.09585),
 the other choice of the family's config, does not show $y$ to $D$; $D$ has a second head that names the class.
-With $L_S = \mathbb E[\log P(S{=}\text{real} \mid x_\text{real})] + \mathbb E[\log P(S{=}\text{fake} \mid x_\text{fake})]$ and
-$L_C = \mathbb E[\log P(C{=}c \mid x_\text{real})] + \mathbb E[\log P(C{=}c \mid x_\text{fake})]$,
+With
+$$L_S = \mathbb E[\log P(S{=}\text{real} \mid x_\text{real})] + \mathbb E[\log P(S{=}\text{fake} \mid x_\text{fake})],
+\quad L_C = \mathbb E[\log P(C{=}c \mid x_\text{real})] + \mathbb E[\log P(C{=}c \mid x_\text{fake})],$$
 $D$ maximises $L_S + L_C$ and $G$ maximises $L_C - L_S$.
 
 **One handwriting per digit?** Trained with these objectives alone, our generator learned to ignore $z$: each
 digit came out in a single style (conditional mode collapse). The bundled model adds the *mode-seeking* term
 of Mao et al. 2019 (arXiv:1903.05628) to $G$'s loss,
-$\lambda \,ig/\, ig(\lVert G(z_1, y) - G(z_2, y)Vert_1 / \lVert z_1 - z_2Vert_1ig)$:
+$\lambda \,ig/\, ig(\lVert G(z_1, y) - G(z_2, y)
+Vert_1 / \lVert z_1 - z_2
+Vert_1ig)$:
 two noises asking for the same digit must give different pictures.
 """
 

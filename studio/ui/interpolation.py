@@ -41,6 +41,7 @@ ImageNet). The walk then starts (or ends) at $z^*$: from your digit to the gener
 cannot draw is only approximated: the reconstruction shows what it can do. A conditional GAN also finds the
 class; a StyleGAN searches its intermediate space $W$ (and optimises its noise inputs, kept noise-like by a
 penalty on their spatial correlation). A walk from a projected code uses it as found: truncation applies to seeds.
+With a conditional GAN the walk also goes from one class embedding to the other; seed $s$ asks for digit $s \bmod 10$.
 """
 
 
@@ -84,11 +85,18 @@ def interpolate_views(model, seed_a, seed_b, steps, method, truncation, code_a=N
 
 
 def ends_text(model, seed_a, seed_b, code_a, code_b) -> str:
-    """Where the walk starts and ends, in words."""
+    """Where the walk starts and ends, in words (a conditional model's seed also asks for a digit)."""
+    try:
+        G = inference.get_model(model)
+    except Exception:               # the views already said what is wrong with the model
+        G = None
+    n = getattr(G, "n_classes", None) if getattr(G, "family", None) == "cgan" else None
+
     def end(name, seed, state):
         if _code(state, model) is not None:
             return f"**{name}**: {state['what']}"
-        return f"**{name}**: seed {seed}"
+        digit = inference.whole(seed)
+        return f"**{name}**: seed {seed}" + (f" (digit {digit % n})" if n and digit is not None else "")
     return " · ".join([end("A", seed_a, code_a), end("B", seed_b, code_b)])
 
 
@@ -244,3 +252,5 @@ def build(ctx: TabContext) -> None:
     ctx.on_show(interpolate_views, inputs, [strip, gif, gif_file], api_name="_interpolate_load",
                 api_visibility="private")
     ctx.on_show(frames_view, frame_inputs, live, api_name="_frame_load", api_visibility="private")
+    ctx.on_show(ends_text, ends_inputs, ends, api_name="_ends_load", api_visibility="private", show_progress="hidden",
+                queue=False)

@@ -82,7 +82,8 @@ def evaluate(model: str, n: int = 200, steps: int = P.DEFAULT_STEPS, seed: int =
 
 def summary_rows(r: dict) -> list[tuple[str, str]]:
     rows = [
-        (f"reconstruction error (mean pixel difference, 0..1; {r['digits']} held-out digits, {r['steps']} steps)",
+        (f"reconstruction error (mean pixel difference, 0..1; {r['digits']} of the 2000 held-out digits, "
+         f"{r['steps']} steps)",
          f"{r['reconstruction_error']:.4f} (a random sample: {r['random_sample_error']:.4f})"),
         ("classifier reads the same digit in input and projection", f"{r['classifier_agreement']:.3f}"),
         ("projection read as the true label (input: {:.3f})".format(r["input_read_as_label"]),
