@@ -34,9 +34,7 @@ $D$ maximises $L_S + L_C$ and $G$ maximises $L_C - L_S$.
 **One handwriting per digit?** Trained with these objectives alone, our generator learned to ignore $z$: each
 digit came out in a single style (conditional mode collapse). The bundled model adds the *mode-seeking* term
 of Mao et al. 2019 (arXiv:1903.05628) to $G$'s loss,
-$\lambda \,ig/\, ig(\lVert G(z_1, y) - G(z_2, y)
-Vert_1 / \lVert z_1 - z_2
-Vert_1ig)$:
+$\lambda \,\big/\, \big(\lVert G(z_1, y) - G(z_2, y)\rVert_1 / \lVert z_1 - z_2\rVert_1\big)$:
 two noises asking for the same digit must give different pictures.
 """
 
