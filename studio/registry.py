@@ -14,7 +14,7 @@ from typing import Any, Callable, Union, get_args, get_origin, get_type_hints
 
 from torch import nn
 
-from .models import cyclegan, dcgan, infogan, spade, stylegan
+from .models import cgan, cyclegan, dcgan, infogan, spade, stylegan
 
 CONFIG_FORMAT = 2      # config.json's "format": 2 moved StyleGAN's training settings out of its config
 
@@ -47,6 +47,10 @@ FAMILIES: dict[str, Family] = {f.name: f for f in [
     Family("stylegan", stylegan.StyleGANConfig, stylegan.Generator, stylegan.Discriminator,
            paper="Karras et al. 2019/2020, arXiv:1812.04948, arXiv:1912.04958", default_model="stylegan-faces",
            latent=True, upgrade=stylegan.upgrade_config),
+    Family("cgan", cgan.CGANConfig, cgan.Generator, cgan.Discriminator,
+           paper="Mirza & Osindero 2014, arXiv:1411.1784; Miyato & Koyama 2018, arXiv:1802.05637; "
+                 "Odena et al. 2017, arXiv:1610.09585", default_model="cgan-mnist", needs=("image", "label"),
+           latent=True),
 ]}
 
 

@@ -174,3 +174,42 @@ def valid_face_attrs(attrs: dict) -> None:
         else:
             lo, hi = a["range"]
             assert lo <= v <= hi, (a["name"], v)
+
+
+# ------------------------------------------------------------------------------------------ conditional GAN
+
+CGAN_TINY = dict(n_classes=3, z_dim=8, embed_dim=4, img_size=16, g_width=8, d_width=8)
+CGAN_REGIONS = ((slice(0, 8), slice(0, 8)), (slice(0, 8), slice(8, 16)), (slice(8, 16), slice(0, 16)))
+
+
+class LabelledBlobs(torch.utils.data.Dataset):
+    """Tiny labelled 'real' images: class k puts a bright square somewhere in its region of a 16x16 canvas
+    (0: top left, 1: top right, 2: bottom half), so a picture's class can be read from where its ink is."""
+
+    def __len__(self):
+        return 96
+
+    def __getitem__(self, i):
+        g = torch.Generator().manual_seed(i)
+        k = i % 3
+        rows, cols = CGAN_REGIONS[k]
+        x = torch.full((1, 16, 16), -1.0)
+        r = rows.start + int(torch.randint(0, rows.stop - rows.start - 4, (), generator=g))
+        c = cols.start + int(torch.randint(0, cols.stop - cols.start - 4, (), generator=g))
+        x[:, r:r + 5, c:c + 5] = 1.0
+        return {"image": x, "label": torch.tensor(k)}
+
+
+def region_of(images: torch.Tensor) -> torch.Tensor:
+    """(N, 1, 16, 16) -> (N,) the LabelledBlobs region holding the most ink, per pixel of the region."""
+    ink = (images[:, 0] + 1) / 2
+    return torch.stack([ink[:, r, c].mean((1, 2)) for r, c in CGAN_REGIONS], 1).argmax(1)
+
+
+def save_tiny_cgan(name: str = "tiny-cgan") -> str:
+    """A tiny conditional GAN saved as a user model (random weights: for wiring, not for looks)."""
+    from studio.models.cgan import CGANConfig, Generator
+
+    torch.manual_seed(0)
+    hub.save(Generator(CGANConfig(**CGAN_TINY)).eval(), hub.user_models_dir() / name)
+    return name

@@ -102,6 +102,19 @@ def gaussian_mi_loss(mean: torch.Tensor, log_std: torch.Tensor, codes: torch.Ten
     return (log_std + 0.5 * ((codes - mean) / log_std.exp()) ** 2).sum(1).mean()
 
 
+def class_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """ACGAN: -E[log P(C = c | x)], the auxiliary classifier's cross-entropy on class indices (N,)."""
+    return F.cross_entropy(logits, labels)
+
+
+def mode_seeking_loss(x1: torch.Tensor, x2: torch.Tensor, z1: torch.Tensor, z2: torch.Tensor,
+                      eps: float = 1e-5) -> torch.Tensor:
+    """Mode seeking (Mao et al. 2019, MSGAN, arXiv:1903.05628): 1 / (|G(z1, y) - G(z2, y)| / |z1 - z2|), so that
+    two noises of the same class give different pictures (lower is more diverse)."""
+    ratio = (x1 - x2).abs().mean() / (z1 - z2).abs().mean()
+    return 1.0 / (ratio + eps)
+
+
 def kl_loss(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
     """KL(N(mu, sigma) || N(0, 1)) summed over dims, averaged over the batch (SPADE's encoder)."""
     return (-0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(1)).mean()

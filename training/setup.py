@@ -13,7 +13,7 @@ from studio.registry import get_family
 from .datasets import check_fits, make_dataset
 from .families import get_trainer_class
 
-CHANNELS = {"mnist": 1}
+CHANNELS = {"mnist": 1, "mnist-train": 1}
 
 
 @dataclass

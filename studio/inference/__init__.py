@@ -1,6 +1,6 @@
 """The studio's inference API: small, typed, no_grad, returning PIL images.
 
-One module per demo, mirroring studio/ui/ (interpolation, infogan, gaugan, stylemix, cyclegan),
+One module per demo, mirroring studio/ui/ (interpolation, infogan, gaugan, stylemix, cyclegan, conditional),
 one for the pictures users hand in (pictures), and here the model cache they share. The UI
 tabs and scripts call these; nothing here knows about Gradio. Models are cached by their folder
 and the weights' modification time, so a model retrained under the same name is picked up, and
@@ -125,6 +125,8 @@ def check_seed(seed, what: str = "seed") -> int:
 
 
 # The demos' functions, importable from here as before (studio.inference.paint, ...).
+from .conditional import (class_walk, class_walk_sprite, class_walk_strip, conditional_grid,  # noqa: E402
+                          conditional_images, conditional_models, every_class)
 from .cyclegan import (CYCLEGAN_WORK_SCALE, NoCycleNote, cyclegan_domains, cyclegan_models,  # noqa: E402
                        translate, translate_views)
 from .gaugan import PAINT_DISPLAY, labels_to_image, paint, paint_labels, palette, spade_models, style_code  # noqa: E402
@@ -134,5 +136,7 @@ from .infogan import (INFOGAN_CODE_LIMIT, INFOGAN_GRID_VALUES, infogan_codes, in
 from .interpolation import frame_sprite, interpolate, interpolate_frame, interpolation_frames  # noqa: E402
 from .pictures import (MAX_SIDE, MAX_UPLOAD_PIXELS, MIN_UPLOAD_SIDE, SNAP_FAR, LabelMap, load_picture,  # noqa: E402
                        parse_label_map)
+from . import projection  # noqa: E402
+from .projection import project, project_progress  # noqa: E402
 from .stylemix import (MAX_MIX_SEEDS, grid_cell_at, parse_seeds, parse_styles, seed_ws, style_mix,  # noqa: E402
                        style_mix_cell, style_mix_images, style_presets)

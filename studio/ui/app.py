@@ -7,10 +7,10 @@ import gradio as gr
 
 from .. import hub
 from ..paths import PACKAGE
-from . import cyclegan, gaugan, infogan, interpolation, playground, stylemix, training
+from . import conditional, cyclegan, gaugan, infogan, interpolation, playground, stylemix, training
 from .common import TabContext, browser_key, guard_numbers, wire_pickers
 
-TABS = [interpolation, infogan, gaugan, stylemix, cyclegan, playground, training]
+TABS = [interpolation, infogan, conditional, gaugan, stylemix, cyclegan, playground, training]
 
 
 def CSS() -> str:

@@ -58,7 +58,8 @@ steps) is kept, and no model is exported from a run that diverged.
 **Sharing.** One job runs at a time. Every page sees it; only the page that started it can pause, resume or stop it.
 """
 
-LABELS = {"mnist": "MNIST digits (shipped 10k, or your downloaded 60k)", "landscapes": "Synthetic landscapes",
+LABELS = {"mnist": "MNIST digits (shipped 10k, or your downloaded 60k)",
+          "mnist-train": "MNIST without the 2,000 digits held out for evaluation", "landscapes": "Synthetic landscapes",
           "faces": "Synthetic faces", "summer2winter": "Unpaired summer/winter landscapes"}
 DATASETS = [(LABELS.get(n, n), n) for n in NAMED_DATASETS] + [
     ("MNIST: download the 60k training set", "mnist-download"), ("Your images (upload below)", "upload")]

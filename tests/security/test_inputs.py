@@ -62,7 +62,7 @@ def test_the_largest_seed_works_everywhere(live, files):
 @pytest.mark.parametrize("value", ["abc", float("nan"), float("inf"), [1, 2]])
 def test_numbers_that_are_not_numbers_get_words(live, value):
     calls = {"interpolate_frame": ["dcgan-mnist", value, 2, 0.5, "slerp", 1.0],
-             "_interpolate_live": ["dcgan-mnist", 1, 2, 8, "slerp", value],            # a slider
+             "_interpolate_live": ["dcgan-mnist", 1, 2, 8, "slerp", value, None, None],   # a slider; no projected ends
              "infogan": ["infogan-mnist", 0, 0, value, 0, 0, 0],
              "train_start": ["dcgan", "mnist", value, 2, 2e-4, "hinge", 1, 0, 500]}
     for api, data in calls.items():

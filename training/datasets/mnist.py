@@ -39,6 +39,15 @@ def default_roots() -> list[Path]:
     return roots
 
 
+EVAL_HELDOUT, EVAL_SEED = 2000, 0   # the digits every MNIST evaluation holds out (the digit classifier's)
+
+
+def eval_split(n: int, heldout: int = EVAL_HELDOUT, seed: int = EVAL_SEED) -> tuple[torch.Tensor, torch.Tensor]:
+    """(training indices, held-out indices) of n digits: a fixed random `heldout` of them are held out."""
+    perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
+    return perm[heldout:], perm[:heldout]
+
+
 def md5(path: Path) -> str:
     return hashlib.md5(Path(path).read_bytes()).hexdigest()
 
@@ -96,10 +105,18 @@ def _torchvision_download(root: Path):
 
 
 class MNISTDataset(Dataset):
-    """Items: {"image": (1, 32, 32) float in [-1, 1], "label": int}."""
+    """Items: {"image": (1, 32, 32) float in [-1, 1], "label": int}.
 
-    def __init__(self, root: str | Path | None = None, img_size: int = 32, download: bool = False):
+    exclude_heldout: leave out the digits the evaluations hold out (eval_split), so a model trained on the
+    rest can be measured on digits it never saw."""
+
+    def __init__(self, root: str | Path | None = None, img_size: int = 32, download: bool = False,
+                 exclude_heldout: bool = False):
         imgs, labels, self.description = load_arrays(root, download=download)
+        if exclude_heldout:
+            keep = eval_split(len(labels))[0].sort().values.numpy()
+            imgs, labels = imgs[keep], labels[keep]
+            self.description += f", without the {EVAL_HELDOUT} digits held out for evaluation"
         x = torch.from_numpy(imgs.copy()).float().div(127.5).sub(1.0)[:, None]  # (N,1,28,28)
         pad = (img_size - 28) // 2
         if pad > 0:

@@ -3,6 +3,7 @@ import hashlib
 
 import numpy as np
 import pytest
+import torch
 
 from training.datasets import make_dataset
 from training.datasets import mnist
@@ -82,3 +83,16 @@ def test_torchvision_path_used_for_full_set(tmp_path, monkeypatch):
     monkeypatch.setattr(torchvision.datasets, "MNIST", FakeMNIST)
     imgs, labels, desc = mnist.load_arrays(tmp_path, download=True)
     assert calls == [(str(tmp_path), True, True)] and imgs.shape == (3, 28, 28) and "torchvision" in desc
+
+
+def test_mnist_train_leaves_out_the_evaluation_digits(root):
+    """mnist-train is the rest of the split once the 2,000 digits every MNIST evaluation holds out (the digit
+    classifier's held-out digits) are removed, so a model trained on it can be measured on digits it never saw."""
+    from training.eval import mnist_classifier
+
+    full, part = make_dataset("mnist", root=root), make_dataset("mnist-train", root=root)
+    train_idx, held_idx = mnist.eval_split(len(full))
+    assert [t.tolist() for t in mnist_classifier.split(len(full), 2000, 0)] == [train_idx.tolist(), held_idx.tolist()]
+    assert len(part) == len(full) - 2000 and "held out" in part.description
+    torch.testing.assert_close(part.images, full.images[train_idx.sort().values])
+    torch.testing.assert_close(part.labels, full.labels[train_idx.sort().values])

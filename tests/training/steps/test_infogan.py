@@ -16,15 +16,6 @@ from tests.helpers import INFOGAN_TINY as TINY
 from tests.helpers import Blobs
 
 
-@pytest.fixture
-def one_thread():
-    """Tiny nets train fastest on one thread (two threads on a busy machine mostly wait for each other)."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
-
-
 def test_q_learns_to_recover_the_codes(one_thread):
     """The MI losses start at chance and fall far below it within ~100 steps: G learns to put the codes
     into its images and Q learns to read them back. (lambda_cont = 1 so the continuous codes are learned
