@@ -51,12 +51,16 @@ def style_code(model: str, style_seed: int = 0, style_image=None, preset: str | 
 
 
 @torch.no_grad()
-def paint_labels(model: str, labels, z: torch.Tensor, display: int = PAINT_DISPLAY) -> Image.Image:
-    """Class indices (H, W) + style code -> the generated picture, upscaled (bicubic) for display."""
+def paint_labels(model: str, labels, z: torch.Tensor, display: int = PAINT_DISPLAY,
+                 preset: str | None = None) -> Image.Image:
+    """Class indices (H, W) + style code -> the generated picture, upscaled (bicubic) for display. A preset
+    with label rules (the landscapes' winter: snow on grass and dry sand) applies them to the map first."""
     G = get_model(model, "spade")
     labels = torch.as_tensor(labels, dtype=torch.long)
     if int(labels.min()) < 0 or int(labels.max()) >= G.num_classes:
         raise ValueError(f"labels must be classes 0..{G.num_classes - 1}")
+    if preset:
+        labels = G.preset_labels(preset, labels)
     y = _downsample_labels(labels, G.config.img_size)
     img = to_pil(G(y, z[None])[0])
     return img.resize((display, display), Image.BICUBIC) if display else img
@@ -70,4 +74,4 @@ def paint(model: str, label_map, style_seed: int = 0, style_image=None, preset: 
         raise ValueError("no label map: paint one, pick an example, or upload a picture in the palette colours")
     parsed = parse_label_map(label_map, G.palette_rgb().numpy(), fallback)
     z = style_code(model, style_seed, style_image, preset)
-    return paint_labels(model, parsed.labels, z), parsed.message
+    return paint_labels(model, parsed.labels, z, preset=None if style_image is not None else preset), parsed.message

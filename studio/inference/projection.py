@@ -45,6 +45,7 @@ from . import get_model, whole
 from .pictures import load_picture
 
 DEFAULT_STEPS = 150
+FAMILY_STEPS = {"stylegan": 100}   # faces: 1.6-1.9 CPU-s instead of 2.5-2.8, error 0.0387 vs 0.0382 (6 faces)
 MAX_STEPS = 1000
 PROGRESS_EVERY = 10          # a reconstruction is reported every this many steps
 FEATURE_WEIGHT = 1.0         # lambda_f
@@ -275,14 +276,19 @@ def _space(G: nn.Module, space: str) -> str:
     return "z"
 
 
-def project_progress(model: str, picture, steps: int = DEFAULT_STEPS, space: str = "auto", seed: int = 0,
+def default_steps(G: nn.Module) -> int:
+    """Adam steps of a projection when none are asked for: DEFAULT_STEPS, fewer for StyleGAN (slower per step)."""
+    return FAMILY_STEPS.get(getattr(G, "family", ""), DEFAULT_STEPS)
+
+
+def project_progress(model: str, picture, steps: int | None = None, space: str = "auto", seed: int = 0,
                      every: int = PROGRESS_EVERY, frame: bool = True) -> Iterator[Projection]:
     """Project a picture, yielding the best reconstruction so far every `every` steps; the last one is the result."""
     G = get_model(model)
     if not getattr(getattr(G, "config", None), "img_size", None) or G.family not in ("dcgan", "cgan", "stylegan"):
         raise ValueError(f"{model!r} is a {getattr(G, 'family', '?')} model: projection needs a latent model "
                          "(dcgan, cgan or stylegan)")
-    n = whole(steps)
+    n = default_steps(G) if steps is None else whole(steps)
     if n is None or not 1 <= n <= MAX_STEPS:
         raise ValueError(f"steps must be a whole number from 1 to {MAX_STEPS}, got {steps}")
     space = _space(G, space)
@@ -323,11 +329,11 @@ def _result(G, search: _Search, target, per_start, step, steps, seconds, space, 
     return Projection(code, image, target, error, step, steps, seconds, space, label, net_name)
 
 
-def project(model: str, picture, steps: int = DEFAULT_STEPS, space: str = "auto", seed: int = 0,
+def project(model: str, picture, steps: int | None = None, space: str = "auto", seed: int = 0,
             frame: bool = True) -> Projection:
     """The projection of one picture (see project_progress)."""
     result = None
-    for result in project_progress(model, picture, steps, space, seed, every=max(int(whole(steps) or 1), 1),
+    for result in project_progress(model, picture, steps, space, seed, every=MAX_STEPS,   # only the last
                                    frame=frame):
         pass
     return result

@@ -57,6 +57,10 @@ class SPADEConfig:
     spectral_norm: bool = True
     preset_names: list[str] = field(default_factory=list)          # style presets: names ...
     preset_codes: list[list[float]] = field(default_factory=list)  # ... and their z codes (encoder means)
+    # What a preset also changes in the label map, when the training data says a style is partly in the labels
+    # (the landscapes' winter covers grass, and sand away from the water, with snow): {preset: {class: rule}},
+    # rule = {"to": class, optionally "except_near": class, "px": pixels at img_size}.
+    preset_relabel: dict[str, dict[str, dict]] = field(default_factory=dict)
 
     def __post_init__(self):
         if self.img_size < 16 or self.img_size & (self.img_size - 1):
@@ -68,6 +72,10 @@ class SPADEConfig:
             raise ValueError(f"arch must be one of {ARCHS}, got {self.arch!r}")
         if len(self.preset_codes) != len(self.preset_names) or any(len(c) != self.z_dim for c in self.preset_codes):
             raise ValueError("preset_codes must hold one z_dim-long code per preset name")
+        for name, rules in self.preset_relabel.items():
+            named = {c for rule in rules.values() for c in (rule.get("to"), rule.get("except_near")) if c}
+            if name not in self.preset_names or not set(rules) | named <= set(self.classes):
+                raise ValueError(f"preset_relabel[{name!r}] must name a preset and this model's classes")
 
     @property
     def num_classes(self) -> int:
@@ -274,6 +282,25 @@ class Generator(nn.Module):
         if name not in names:
             raise ValueError(f"unknown style preset {name!r}; this model has: {', '.join(names) or 'none'}")
         return torch.tensor(self.config.preset_codes[names.index(name)])
+
+    def preset_labels(self, name: str | None, label: torch.Tensor) -> torch.Tensor:
+        """label (..., H, W) class indices as the preset `name` sees them (config.preset_relabel); unchanged
+        for presets without rules."""
+        rules = self.config.preset_relabel.get(name or "", {})
+        if not rules:
+            return label
+        classes = list(self.config.classes)
+        out = label.clone()
+        for src, rule in rules.items():
+            hit = label == classes.index(src)
+            if "except_near" in rule:             # keep the pixels within rule["px"] (at img_size) of that class
+                near = (label == classes.index(rule["except_near"])).float()
+                r = max(1, round(rule.get("px", 1) * label.shape[-1] / self.config.img_size))
+                flat = near.reshape(-1, 1, *label.shape[-2:])
+                near = F.max_pool2d(flat, 2 * r + 1, stride=1, padding=r).reshape(label.shape) > 0
+                hit &= ~near
+            out[hit] = classes.index(rule["to"])
+        return out
 
 
 class NLayerDiscriminator(nn.Module):

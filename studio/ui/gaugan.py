@@ -42,7 +42,10 @@ $$\mathcal L_D = \mathbb E[\max(0, 1 - D(x, m))] + \mathbb E[\max(0, 1 + D(G(m, 
 The KL term keeps the encoder's codes close to $\mathcal N(0, I)$, so a random seed gives a plausible style too.
 
 **Style.** A *seed* draws $z \sim \mathcal N(0, I)$; a *preset* is the encoder's mean code of a few synthetic
-landscapes of that style; an uploaded *style image* goes through the encoder (its mean $\mu$).
+landscapes of that style; an uploaded *style image* goes through the encoder (its mean $\mu$). In these
+landscapes winter is mostly in the label map (snow lies on the grass and on the beach away from the water), so the
+model learned it from the map, not from the code: the *winter* preset also covers your grass and dry sand with
+snow before painting (your canvas keeps its classes).
 
 **Colours.** The canvas paints classes, not colours: every cell holds a class, drawn in that class's colour.
 A label map opened from a PNG is snapped pixel by pixel to the nearest class colour; colours far from every
@@ -116,7 +119,7 @@ def paint_canvas(model, canvas, style_seed, style_image, style_preset):
     seed, style_image = _style(style_seed, style_image)
     preset = None if style_preset in (None, "", STYLE_SEED) else str(style_preset)
     z = inference.style_code(model, seed, style_image, preset)
-    return inference.paint_labels(model, labels, z)
+    return inference.paint_labels(model, labels, z, preset=None if style_image is not None else preset)
 
 
 def drop_style_image(image):

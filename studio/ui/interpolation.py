@@ -102,7 +102,7 @@ def ends_text(model, seed_a, seed_b, code_a, code_b) -> str:
 
 # ----------------------------------------------------------------------------- start from a picture
 
-PROJECT_STEPS = inference.projection.DEFAULT_STEPS
+PROJECT_STEPS = None          # the family's default (inference.projection.default_steps)
 
 
 def progress_picture(p):
@@ -137,7 +137,7 @@ def project_drawing(model, drawing, which, code_a, code_b):
 
 
 @friendly
-def project(model="dcgan-mnist", image=None, steps=inference.projection.DEFAULT_STEPS):
+def project(model="dcgan-mnist", image=None, steps=None):
     """/project: (the projected picture, JSON with the code and the reconstruction error)."""
     p = inference.project(inference.page_model(model), image, steps)
     return to_pil(p.image, inference.DISPLAY), inference.projection.code_json(p, model)
@@ -244,7 +244,7 @@ def build(ctx: TabContext) -> None:
     # Named API endpoints (api.md): the same functions, their exact parameter names.
     with gr.Row(visible=False):
         api_image = gr.Image(type="filepath")
-        api_steps = gr.Number(inference.projection.DEFAULT_STEPS, precision=0)
+        api_steps = gr.Number(None, precision=0)     # None: the family's default steps
         api_json = gr.JSON()
         hidden, hidden_frame, hidden_project = gr.Button(), gr.Button(), gr.Button()
     hidden.click(interpolate, inputs[:6], [strip, gif_file], api_name="interpolate")

@@ -187,6 +187,7 @@ def evaluate(model: str, n: int = 200, n_hires: int = 24, log=print) -> dict:
         "cycle L1 summer->winter->summer": round((rec_s - summer).abs().mean().item(), 4),
         "cycle L1 winter->summer->winter": round((rec_w - winter).abs().mean().item(), 4),
     }
+    m.update(realism(fake_w, fake_s, seeds, size, log=log))
     if n_hires:
         big = 4 * size                                              # the studio tab's working size
         hs = torch.stack([_img(s, big, "summer") for s in seeds[:n_hires]])
@@ -196,6 +197,31 @@ def evaluate(model: str, n: int = 200, n_hires: int = 24, log=print) -> dict:
         m[f"domain accuracy at {big} px (mean of both directions, {n_hires} images each)"] = round((a + b) / 2, 4)
     m["eval wall time (s)"] = round(time.perf_counter() - t0, 1)
     return m
+
+
+def realism(fake_w: torch.Tensor, fake_s: torch.Tensor, seeds: list[int], size: int, log=print) -> dict:
+    """Feature distance (training/eval/feature_distance.py: FID's and KID's formulas in the landscape segmenter's
+    features) between each direction's translations and the real pictures of the target season, with the floor:
+    as many real pictures of other held-out scenes against the same real pictures."""
+    from . import segmenter as S
+    from .feature_distance import distances
+
+    loaded = S.load()
+    if loaded is None:
+        log("no landscape segmenter in pretrained/_eval: skipping the feature distance (run training/eval/segmenter.py)")
+        return {}
+    net, n = loaded[0], len(seeds)
+    others = [seeds[-1] + 1 + i for i in range(n)]
+    out = {}
+    for name, fake, season in (("summer->winter", fake_w, "winter"), ("winter->summer", fake_s, "summer")):
+        real = torch.stack([_img(s, size, season) for s in seeds])
+        other = torch.stack([_img(s, size, season) for s in others])
+        d = distances(net, fake, real, other)
+        out[f"segmenter-feature Fréchet distance {name}"] = round(d["FD"], 3)
+        out[f"segmenter-feature Fréchet distance {name}, real-vs-real floor"] = round(d["FD floor"], 3)
+        out[f"segmenter-feature kernel distance x1000 {name}"] = round(1000 * d["KD"], 2)
+        out[f"segmenter-feature kernel distance x1000 {name}, real-vs-real floor"] = round(1000 * d["KD floor"], 2)
+    return out
 
 
 def card_section(metrics: dict) -> str:

@@ -19,6 +19,7 @@ import time
 import torch
 
 from . import segmenter as S
+from .feature_distance import distances
 from ..card import write_card_section
 from ..evaluate import parse_eval_args
 
@@ -28,10 +29,11 @@ EVAL_SEED, EVAL_OFFSET = 99, 20_000    # LandscapeDataset(seed=99) items 20000..
 
 @torch.no_grad()
 def evaluate_generator(G, seg_net, x: torch.Tensor, y: torch.Tensor, classes: list[str], z_seed: int = 0,
-                       batch: int = 50) -> dict:
-    """Metrics of one generator on held-out pairs (x real images, y label maps)."""
+                       batch: int = 50, x_other: torch.Tensor | None = None) -> dict:
+    """Metrics of one generator on held-out pairs (x real images, y label maps); with x_other (real images of
+    other held-out maps, as many) also the feature distances of the random-z pictures to x, and their floor."""
     k = len(classes)
-    out = {}
+    out, fakes = {}, []
     g = torch.Generator().manual_seed(z_seed)
     z_rand = torch.randn(len(y), G.z_dim, generator=g)
     for mode in ("random z", "encoder"):
@@ -41,7 +43,11 @@ def evaluate_generator(G, seg_net, x: torch.Tensor, y: torch.Tensor, classes: li
             z = z_rand[i:i + batch] if mode == "random z" else G.encode(x[i:i + batch])[0]
             fake = G(yb, z)
             conf += S.confusion(S.segment(seg_net, fake), yb, k)
+            if mode == "random z":
+                fakes.append(fake.clamp(-1, 1))
         out[mode] = S.scores(conf, classes)
+    if x_other is not None:
+        out["feature distance"] = distances(seg_net, torch.cat(fakes), x, x_other)
     return out
 
 
@@ -67,6 +73,7 @@ def main(model: str, argv: list[str]) -> int:
     G = hub.load(model)
     classes = list(G.config.classes)
     x, y = S.landscape_pairs(EVAL_SEED, args.n, G.config.img_size, offset=EVAL_OFFSET)
+    x_other, _ = S.landscape_pairs(EVAL_SEED, args.n, G.config.img_size, offset=EVAL_OFFSET + args.n)
     report = {"held_out": {"dataset_seed": EVAL_SEED, "items": [EVAL_OFFSET, EVAL_OFFSET + args.n]},
               "segmenter_on_real_test": meta["real_test"], "segmenter_on_real_eval_maps":
               S.scores(S.confusion(S.segment(net, x), y, len(classes)), classes)}
@@ -76,7 +83,7 @@ def main(model: str, argv: list[str]) -> int:
     for name, M in models.items():
         n_params = sum(p.numel() for p in M.decoder.parameters())
         report[name] = {"arch": M.config.arch, "generator_params": n_params,
-                        **evaluate_generator(M, net, x, y, classes)}
+                        **evaluate_generator(M, net, x, y, classes, x_other=x_other)}
     report["wall_s"] = round(time.perf_counter() - t0, 1)
 
     print(f"segmenter on real held-out images: mIoU {report['segmenter_on_real_eval_maps']['mIoU']:.3f}, "
@@ -86,6 +93,9 @@ def main(model: str, argv: list[str]) -> int:
         for mode in ("random z", "encoder"):
             print(f"{name} [{r['arch']}, {r['generator_params'] / 1e6:.2f}M params] z={mode}: "
                   f"mIoU {r[mode]['mIoU']:.3f}, pixel accuracy {r[mode]['pixel_accuracy']:.3f}")
+        fd = r["feature distance"]
+        print(f"{name}: feature distance to the real pictures (random z): FD {fd['FD']:.3f} (real-vs-real floor "
+              f"{fd['FD floor']:.3f}), KD {fd['KD']:.4f} (floor {fd['KD floor']:.4f})")
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1) + "\n")
     if args.card:
@@ -131,6 +141,18 @@ def card_section(report: dict, names: list[str], argv: list[str]) -> str:
     lines += ["", f"Segmenter on its own real test split: mIoU {segt['mIoU']:.3f}, pixel accuracy "
               f"{segt['pixel_accuracy']:.3f}. \"random z\": z ~ N(0, I) per map; \"encoder\": z = the encoder's "
               "mean of the real image of that map.", ""]
+    n_maps = report["held_out"]["items"][1] - report["held_out"]["items"][0]
+    lines += ["Realism: distance between the generated pictures (random z) and the real pictures of the same "
+              "maps in the segmenter's features (its two deepest levels, pooled; training/eval/feature_distance.py: "
+              "FID's and KID's formulas, with the segmenter in place of Inception, which is not available offline). "
+              f"The floor compares {n_maps} real pictures of other held-out maps with the same real pictures.", "",
+              "| generator | Fréchet distance | kernel distance (x1000) |", "|---|---|---|",
+              f"| (real vs real: floor) | {report[names[0]]['feature distance']['FD floor']:.2f} | "
+              f"{1000 * report[names[0]]['feature distance']['KD floor']:.2f} |"]
+    for n in names:
+        fd = report[n]["feature distance"]
+        lines.append(f"| {n} | {fd['FD']:.2f} | {1000 * fd['KD']:.2f} |")
+    lines.append("")
     per = report[names[0]]["random z"]["per_class_IoU"]
     lines += ["Per-class IoU (" + names[0] + ", random z): "
               + ", ".join(f"{k} {v:.2f}" for k, v in per.items() if v is not None) + ".", ""]

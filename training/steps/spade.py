@@ -96,11 +96,16 @@ class SPADETrainer(GANTrainer):
         if presets:
             G.config.preset_names = list(presets)
             G.config.preset_codes = [[round(float(v), 5) for v in c] for c in presets.values()]
+            G.config.preset_relabel = dict(PRESET_RELABEL)
         return G
 
 
 PRESETS = {"day": ("day", "summer"), "sunset": ("sunset", "summer"), "night": ("night", "summer"),
            "winter": ("day", "winter")}
+# The landscapes' winter is mostly in the label map (training/datasets/landscapes.py: grass, and the beach past a
+# wet strip along the water, become snow), so its encoder code alone is close to day's. The winter preset also
+# applies that rule to the painted map.
+PRESET_RELABEL = {"winter": {"grass": {"to": "snow"}, "sand": {"to": "snow", "except_near": "water", "px": 2}}}
 
 
 @torch.no_grad()

@@ -151,3 +151,14 @@ def test_code_json_is_plain(models):
         json.dumps(out)
         assert out["steps"] == 5 and 0 <= out["reconstruction_error"] <= 1
         assert ("class" in out) == (family == "cgan") and ("noise_maps" in out) == (family == "stylegan")
+
+
+def test_without_steps_each_family_takes_its_default(models, monkeypatch):
+    """StyleGAN's step costs more: its default is fewer steps (FAMILY_STEPS), the others take DEFAULT_STEPS."""
+    monkeypatch.setattr(P, "DEFAULT_STEPS", 4)
+    monkeypatch.setattr(P, "FAMILY_STEPS", {"stylegan": 3})
+    pic = Image.new("RGB", (32, 32))
+    ImageDraw.Draw(pic).ellipse([8, 8, 24, 24], outline="white", width=3)
+    assert P.project(models["dcgan"], pic, frame=False).steps == 4
+    assert P.project(models["stylegan"], pic, frame=False).steps == 3
+    assert [p.step for p in P.project_progress(models["dcgan"], pic, every=2, frame=False)] == [2, 4]

@@ -86,3 +86,22 @@ def test_save_load_roundtrip_keeps_encoder_classes_and_presets(tmp_path):
     assert torch.allclose(H.preset("day"), torch.full((8,), 0.5))
     with pytest.raises(ValueError, match="preset"):
         H.preset("dusk")
+
+
+def test_a_preset_can_relabel_the_map_before_painting():
+    """The landscapes' winter: grass becomes snow, and so does sand except within px (at img_size) of water."""
+    cfg = spade_cfg(classes=["grass", "sand", "water", "snow"], palette=["#00ff00", "#ffff00", "#0000ff", "#ffffff"],
+                    preset_names=["day", "winter"], preset_codes=[[0.0] * 8, [0.0] * 8],
+                    preset_relabel={"winter": {"grass": {"to": "snow"},
+                                               "sand": {"to": "snow", "except_near": "water", "px": 1}}})
+    G = Generator(cfg)
+    label = torch.tensor([0] * 4 + [1] * 8 + [2] * 4).repeat(16, 1)[None]                     # (1, 16, 16)
+    winter = G.preset_labels("winter", label)
+    assert torch.equal(G.preset_labels("day", label), label) and torch.equal(G.preset_labels(None, label), label)
+    row = winter[0, 0].tolist()
+    assert row == [3] * 4 + [3] * 7 + [1] + [2] * 4           # the sand pixel touching the water stays sand
+    big = G.preset_labels("winter", label.repeat_interleave(4, 1).repeat_interleave(4, 2))   # 64 px: px scales to 4
+    assert big[0, 0].tolist() == [3] * 44 + [1] * 4 + [2] * 16
+    with pytest.raises(ValueError, match="preset_relabel"):
+        spade_cfg(classes=["grass", "snow", "c"], preset_names=["day"], preset_codes=[[0.0] * 8],
+                  preset_relabel={"winter": {"grass": {"to": "snow"}}})
