@@ -31,6 +31,13 @@ The last (identity) term keeps colours that are already right. The generators ar
 convolutions down, residual blocks, two transposed convolutions up, instance norm); the discriminators are
 70×70 **PatchGANs**: they score every overlapping 70×70 patch, so they judge texture, not layout.
 
+**What the bundled model knows.** `cyclegan-summer2winter` learned from the studio's own synthetic landscapes
+(64 px drawings of sky, mountains, water, beach, grass and trees; it works at 256 px here): it knows their
+summer and winter, nothing else. A photograph is far from anything it saw, so expect a cold colour shift rather
+than real snow. For photographs, use the authors' model trained on Yosemite photos: in their repository run
+`bash ./scripts/download_cyclegan_model.sh summer2winter_yosemite` and load
+`checkpoints/summer2winter_yosemite_pretrained/latest_net_G.pth` below.
+
 **Official models.** Generator files of the authors' code (junyanz/pytorch-CycleGAN-and-pix2pix, e.g.
 `horse2zebra.pth`) load below. Each file holds one direction, so there is no way back and no cycle to show:
 load the opposite file (e.g. `zebra2horse.pth`) for the other direction.
