@@ -147,11 +147,11 @@ def card_section(report: dict, names: list[str], argv: list[str]) -> str:
               "FID's and KID's formulas, with the segmenter in place of Inception, which is not available offline). "
               f"The floor compares {n_maps} real pictures of other held-out maps with the same real pictures.", "",
               "| generator | Fréchet distance | kernel distance (x1000) |", "|---|---|---|",
-              f"| (real vs real: floor) | {report[names[0]]['feature distance']['FD floor']:.2f} | "
+              f"| (real vs real: floor) | {report[names[0]]['feature distance']['FD floor']:.3f} | "
               f"{1000 * report[names[0]]['feature distance']['KD floor']:.2f} |"]
     for n in names:
         fd = report[n]["feature distance"]
-        lines.append(f"| {n} | {fd['FD']:.2f} | {1000 * fd['KD']:.2f} |")
+        lines.append(f"| {n} | {fd['FD']:.3f} | {1000 * fd['KD']:.2f} |")
     lines.append("")
     per = report[names[0]]["random z"]["per_class_IoU"]
     lines += ["Per-class IoU (" + names[0] + ", random z): "
