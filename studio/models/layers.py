@@ -38,6 +38,32 @@ class DownBlock(nn.Sequential):
         super().__init__(*layers)
 
 
+class Flatten(nn.Module):
+    """(N, C, H, W) -> (N, C * H * W) in (C, H, W) order, like nn.Flatten, for any memory layout.
+
+    Its backward hands the gradient back in the layout of the input: from a channels-last trunk
+    (training/engine.py) the incoming gradient would otherwise be NCHW while the layer before kept
+    its output channels-last, and an elementwise backward (LeakyReLU's) over mixed layouts runs
+    several times slower than over matching ones on a CPU."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return _FlattenKeepLayout.apply(x)
+
+
+class _FlattenKeepLayout(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x: torch.Tensor) -> torch.Tensor:
+        ctx.shape = x.shape
+        ctx.channels_last = x.dim() == 4 and not x.is_contiguous() and x.is_contiguous(
+            memory_format=torch.channels_last)
+        return x.reshape(x.shape[0], -1)
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor) -> torch.Tensor:
+        grad = grad.reshape(ctx.shape)
+        return grad.contiguous(memory_format=torch.channels_last) if ctx.channels_last else grad
+
+
 def dcgan_init(module: nn.Module) -> None:
     """Weight init from the DCGAN paper: N(0, 0.02) for convs, N(1, 0.02) for BatchNorm scales."""
     for m in module.modules():
