@@ -1,11 +1,12 @@
-"""Layers every family shares: seeded latent vectors, a Flatten that keeps the gradient's layout."""
+"""Layers every family shares: seeded latent vectors, a Flatten that keeps the gradient's layout, the picture's
+conv with its own input gradient."""
 from __future__ import annotations
 
 import pytest
 import torch
 from torch import nn
 
-from studio.models.layers import Flatten, seeded_normal
+from studio.models.layers import Flatten, ImageConv2d, seeded_normal
 
 
 def test_seeded_normal_is_deterministic():
@@ -29,3 +30,30 @@ def test_flatten_is_nn_flatten_with_the_gradient_in_the_input_layout(layout):
     (gg,) = torch.autograd.grad(g.pow(2).sum(), x)
     (gg_ref,) = torch.autograd.grad(g_ref.pow(2).sum(), x)
     assert torch.allclose(gg, gg_ref)
+
+
+@pytest.mark.parametrize("layout", [torch.contiguous_format, torch.channels_last])
+@pytest.mark.parametrize("bias", [True, False])
+def test_image_conv_is_conv2d(layout, bias):
+    """Same values, input and weight gradients as nn.Conv2d, also through a gradient penalty (WGAN-GP's
+    second derivative), for a 1-channel picture that needs its gradient (G's update) and one that does not."""
+    torch.manual_seed(0)
+    ours = ImageConv2d(1, 8, 4, 2, 1, bias=bias).to(memory_format=layout)
+    ref = nn.Conv2d(1, 8, 4, 2, 1, bias=bias).to(memory_format=layout)
+    ref.load_state_dict(ours.state_dict())
+    x = torch.randn(5, 1, 16, 16).contiguous(memory_format=layout)
+    for needs_grad in (True, False):
+        got = []
+        for m in (ours, ref):
+            xi = x.clone().requires_grad_(needs_grad)
+            y = m(xi)
+            if needs_grad:
+                (gx,) = torch.autograd.grad(y.tanh().sum(), xi, create_graph=True)
+                loss = y.sum() + gx.pow(2).sum()
+            else:
+                gx, loss = torch.zeros(()), y.pow(2).sum()
+            got.append((y, gx, torch.autograd.grad(loss, list(m.parameters()))))
+        (y1, gx1, gw1), (y2, gx2, gw2) = got
+        assert torch.allclose(y1, y2, atol=1e-6) and torch.allclose(gx1, gx2, atol=1e-6)
+        for a, b in zip(gw1, gw2):
+            assert torch.allclose(a, b, rtol=1e-5, atol=1e-5 * b.abs().max().item())
