@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .layers import DownBlock, UpBlock, dcgan_init, maybe_sn, truncate
+from .layers import DownBlock, ToImage, UpBlock, dcgan_init, maybe_sn, truncate
 
 
 @dataclass
@@ -46,7 +46,7 @@ class Generator(nn.Module):
             nn.ReLU(inplace=True),
         )
         self.ups = nn.Sequential(*[UpBlock(a, b) for a, b in zip(widths[:-1], widths[1:])])
-        self.to_img = nn.ConvTranspose2d(widths[-1], cfg.channels, 4, 2, 1)  # last doubling
+        self.to_img = ToImage(widths[-1], cfg.channels, 4, 2, 1)  # last doubling
         dcgan_init(self)
 
     def forward(self, z: torch.Tensor, truncation: float = 1.0) -> torch.Tensor:

@@ -28,7 +28,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .layers import DownBlock, Flatten, UpBlock, dcgan_init
+from .layers import DownBlock, Flatten, ToImage, UpBlock, dcgan_init
 
 
 @dataclass
@@ -77,7 +77,7 @@ class Generator(nn.Module):
             nn.ReLU(inplace=True),
         )
         self.ups = nn.Sequential(*[UpBlock(a, b) for a, b in zip(widths[:-1], widths[1:])])
-        self.to_img = nn.ConvTranspose2d(widths[-1], cfg.channels, 4, 2, 1)  # last doubling
+        self.to_img = ToImage(widths[-1], cfg.channels, 4, 2, 1)  # last doubling
         dcgan_init(self)
 
     def one_hot(self, c_cat: torch.Tensor | None, n: int) -> torch.Tensor:

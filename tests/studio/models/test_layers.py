@@ -1,12 +1,12 @@
 """Layers every family shares: seeded latent vectors, a Flatten that keeps the gradient's layout, the picture's
-conv with its own input gradient."""
+conv with its own input gradient, the picture's transposed conv."""
 from __future__ import annotations
 
 import pytest
 import torch
 from torch import nn
 
-from studio.models.layers import Flatten, ImageConv2d, seeded_normal
+from studio.models.layers import Flatten, ImageConv2d, ToImage, seeded_normal
 
 
 def test_seeded_normal_is_deterministic():
@@ -57,3 +57,22 @@ def test_image_conv_is_conv2d(layout, bias):
         assert torch.allclose(y1, y2, atol=1e-6) and torch.allclose(gx1, gx2, atol=1e-6)
         for a, b in zip(gw1, gw2):
             assert torch.allclose(a, b, rtol=1e-5, atol=1e-5 * b.abs().max().item())
+
+
+@pytest.mark.parametrize("layout", [torch.contiguous_format, torch.channels_last])
+@pytest.mark.parametrize("channels", [1, 3])
+def test_to_image_is_conv_transpose2d(layout, channels):
+    """Same values and gradients (input, weight, bias) as nn.ConvTranspose2d with the same weights."""
+    torch.manual_seed(0)
+    ours = ToImage(8, channels, 4, 2, 1).to(memory_format=layout)
+    ref = nn.ConvTranspose2d(8, channels, 4, 2, 1).to(memory_format=layout)
+    ref.load_state_dict(ours.state_dict())
+    x = torch.randn(5, 8, 6, 6).contiguous(memory_format=layout)
+    got = []
+    for m in (ours, ref):
+        xi = x.clone().requires_grad_(True)
+        y = m(xi)
+        got.append((y, *torch.autograd.grad(y.tanh().pow(2).sum(), [xi, *m.parameters()])))
+    assert got[0][0].shape == (5, channels, 12, 12)
+    for a, b in zip(*got):
+        assert torch.allclose(a, b, atol=1e-5), (a - b).abs().max()
