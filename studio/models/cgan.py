@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .layers import DownBlock, ToImage, UpBlock, dcgan_init, maybe_sn, truncate
+from .layers import DownBlock, Flatten, ToImage, UpBlock, dcgan_init, maybe_sn, truncate
 
 CONDITIONINGS = ("cgan", "acgan")
 
@@ -107,7 +107,7 @@ class Discriminator(nn.Module):
         widths = [cfg.d_width * 2 ** i for i in range(cfg.n_up)]  # e.g. [32, 64, 128]
         blocks = [DownBlock(cfg.channels, widths[0], norm=False, sn=sn)]
         blocks += [DownBlock(a, b, norm=not sn, sn=sn) for a, b in zip(widths[:-1], widths[1:])]
-        self.trunk = nn.Sequential(*blocks, nn.Flatten())      # phi: (N, C, S, S) -> (N, widths[-1] * 16)
+        self.trunk = nn.Sequential(*blocks, Flatten())         # phi: (N, C, S, S) -> (N, widths[-1] * 16)
         feat = widths[-1] * 16
         self.head = maybe_sn(nn.Linear(feat, 1), sn)           # psi(phi(x)) -> (N, 1)
         if cfg.conditioning == "cgan":                         # projection: <V e_y, phi(x)>, V e_y a row of V

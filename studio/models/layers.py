@@ -44,6 +44,20 @@ class ImageConv2d(nn.Conv2d):
         return _ImageConv.apply(x, weight, bias, self.stride, self.padding)
 
 
+class ScoreConv2d(nn.Conv2d):
+    """A discriminator's last conv: a kernel as large as its input, to one score per picture (DCGAN's
+    4x4 -> 1x1), with nn.Conv2d's weights, values and gradients. On a CPU it runs as the linear layer it
+    is (F.linear on the flattened features): oneDNN pads the one output channel to its block of 16."""
+
+    def _conv_forward(self, x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
+        plain = (x.device.type != "cpu" or torch.is_autocast_enabled("cpu") or x.dim() != 4
+                 or self.out_channels > 4 or tuple(x.shape[-2:]) != self.kernel_size or self.padding != (0, 0)
+                 or self.groups != 1 or self.dilation != (1, 1))
+        if plain:             # another device, autocast, or a kernel smaller than the input
+            return super()._conv_forward(x, weight, bias)
+        return F.linear(Flatten()(x), weight.flatten(1), bias)[:, :, None, None]     # (N, C_out, 1, 1)
+
+
 class _ImageConv(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x, weight, bias, stride, padding):

@@ -1,12 +1,13 @@
 """Layers every family shares: seeded latent vectors, a Flatten that keeps the gradient's layout, the picture's
-conv with its own input gradient, the picture's transposed conv."""
+conv with its own input gradient, the picture's transposed conv,
+the score conv."""
 from __future__ import annotations
 
 import pytest
 import torch
 from torch import nn
 
-from studio.models.layers import Flatten, ImageConv2d, ToImage, seeded_normal
+from studio.models.layers import Flatten, ImageConv2d, ScoreConv2d, ToImage, maybe_sn, seeded_normal
 
 
 def test_seeded_normal_is_deterministic():
@@ -76,3 +77,24 @@ def test_to_image_is_conv_transpose2d(layout, channels):
     assert got[0][0].shape == (5, channels, 12, 12)
     for a, b in zip(*got):
         assert torch.allclose(a, b, atol=1e-5), (a - b).abs().max()
+
+
+@pytest.mark.parametrize("layout", [torch.contiguous_format, torch.channels_last])
+@pytest.mark.parametrize("sn", [False, True])
+def test_score_conv_is_conv2d(layout, sn):
+    """A kernel as large as the input: same values and gradients as nn.Conv2d (also spectrally normalised);
+    on a larger input it is an ordinary conv."""
+    torch.manual_seed(0)
+    ours = maybe_sn(ScoreConv2d(8, 1, 4, 1, 0), sn).to(memory_format=layout)
+    ref = maybe_sn(nn.Conv2d(8, 1, 4, 1, 0), sn).to(memory_format=layout)
+    ref.load_state_dict(ours.state_dict())
+    for size in (4, 6):
+        x = torch.randn(5, 8, size, size).contiguous(memory_format=layout)
+        got = []
+        for m in (ours, ref):
+            xi = x.clone().requires_grad_(True)
+            y = m(xi)
+            got.append((y, *torch.autograd.grad(y.tanh().sum(), [xi, *m.parameters()])))
+        assert got[0][0].shape == (5, 1, size - 3, size - 3)
+        for a, b in zip(*got):
+            assert torch.allclose(a, b, atol=1e-5), (a - b).abs().max()
