@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .layers import DownBlock, UpBlock, dcgan_init, maybe_sn, truncate
+from .layers import DownBlock, Flatten, ToImage, UpBlock, dcgan_init, maybe_sn, truncate
 
 CONDITIONINGS = ("cgan", "acgan")
 
@@ -74,7 +74,7 @@ class Generator(nn.Module):
             nn.ReLU(inplace=True),
         )
         self.ups = nn.Sequential(*[UpBlock(a, b) for a, b in zip(widths[:-1], widths[1:])])
-        self.to_img = nn.ConvTranspose2d(widths[-1], cfg.channels, 4, 2, 1)  # last doubling
+        self.to_img = ToImage(widths[-1], cfg.channels, 4, 2, 1)  # last doubling
         dcgan_init(self)
 
     def embedding(self, labels: torch.Tensor) -> torch.Tensor:
@@ -107,7 +107,7 @@ class Discriminator(nn.Module):
         widths = [cfg.d_width * 2 ** i for i in range(cfg.n_up)]  # e.g. [32, 64, 128]
         blocks = [DownBlock(cfg.channels, widths[0], norm=False, sn=sn)]
         blocks += [DownBlock(a, b, norm=not sn, sn=sn) for a, b in zip(widths[:-1], widths[1:])]
-        self.trunk = nn.Sequential(*blocks, nn.Flatten())      # phi: (N, C, S, S) -> (N, widths[-1] * 16)
+        self.trunk = nn.Sequential(*blocks, Flatten())         # phi: (N, C, S, S) -> (N, widths[-1] * 16)
         feat = widths[-1] * 16
         self.head = maybe_sn(nn.Linear(feat, 1), sn)           # psi(phi(x)) -> (N, 1)
         if cfg.conditioning == "cgan":                         # projection: <V e_y, phi(x)>, V e_y a row of V

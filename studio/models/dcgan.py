@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .layers import DownBlock, UpBlock, dcgan_init, maybe_sn, truncate
+from .layers import DownBlock, ScoreConv2d, ToImage, UpBlock, dcgan_init, maybe_sn, truncate
 
 
 @dataclass
@@ -46,7 +46,7 @@ class Generator(nn.Module):
             nn.ReLU(inplace=True),
         )
         self.ups = nn.Sequential(*[UpBlock(a, b) for a, b in zip(widths[:-1], widths[1:])])
-        self.to_img = nn.ConvTranspose2d(widths[-1], cfg.channels, 4, 2, 1)  # last doubling
+        self.to_img = ToImage(widths[-1], cfg.channels, 4, 2, 1)  # last doubling
         dcgan_init(self)
 
     def forward(self, z: torch.Tensor, truncation: float = 1.0) -> torch.Tensor:
@@ -66,7 +66,7 @@ class Discriminator(nn.Module):
         blocks = [DownBlock(cfg.channels, widths[0], norm=False, sn=sn)]
         blocks += [DownBlock(a, b, norm=not sn, sn=sn) for a, b in zip(widths[:-1], widths[1:])]
         self.trunk = nn.Sequential(*blocks)  # (N, C, S, S) -> (N, widths[-1], 4, 4)
-        self.head = maybe_sn(nn.Conv2d(widths[-1], 1, 4, 1, 0), sn)  # -> (N, 1, 1, 1)
+        self.head = maybe_sn(ScoreConv2d(widths[-1], 1, 4, 1, 0), sn)  # -> (N, 1, 1, 1)
         dcgan_init(self)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

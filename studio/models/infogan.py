@@ -28,7 +28,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .layers import DownBlock, UpBlock, dcgan_init
+from .layers import DownBlock, Flatten, ToImage, UpBlock, dcgan_init
 
 
 @dataclass
@@ -77,7 +77,7 @@ class Generator(nn.Module):
             nn.ReLU(inplace=True),
         )
         self.ups = nn.Sequential(*[UpBlock(a, b) for a, b in zip(widths[:-1], widths[1:])])
-        self.to_img = nn.ConvTranspose2d(widths[-1], cfg.channels, 4, 2, 1)  # last doubling
+        self.to_img = ToImage(widths[-1], cfg.channels, 4, 2, 1)  # last doubling
         dcgan_init(self)
 
     def one_hot(self, c_cat: torch.Tensor | None, n: int) -> torch.Tensor:
@@ -118,7 +118,7 @@ class Discriminator(nn.Module):
         widths = [cfg.d_width * 2 ** i for i in range(cfg.n_up)]  # e.g. [64, 128, 256]
         blocks = [DownBlock(cfg.channels, widths[0], norm=False)]
         blocks += [DownBlock(a, b) for a, b in zip(widths[:-1], widths[1:])]
-        self.trunk = nn.Sequential(*blocks, nn.Flatten())     # (N, C, S, S) -> (N, widths[-1] * 16)
+        self.trunk = nn.Sequential(*blocks, Flatten())        # (N, C, S, S) -> (N, widths[-1] * 16)
         feat = widths[-1] * 16
         self.head = nn.Linear(feat, 1)                        # -> (N, 1) real/fake logit
         self.q = nn.Sequential(                               # the Q head: -> (N, n_cat + 2 n_cont)

@@ -79,9 +79,11 @@ class InfoGANTrainer(GANTrainer):
         z, c_cat, c_cont = self.sample_codes(real.shape[0])
         fake = G(z, c_cat if self.cfg.n_cat else None, c_cont)  # (N, C, S, S)
 
-        # 1. D: GAN loss; the MI term trains the shared trunk too (the Q head's gradient is dropped here).
+        # 1. D: GAN loss; the MI term trains the shared trunk too. The Q head is frozen here: it passes the
+        # gradient on to the trunk, but its own weight gradients would be dropped (G's optimizer owns Q).
         d_real = D(real)
-        d_fake, *q_out = D(fake.detach(), q=True)
+        with frozen(D.q):
+            d_fake, *q_out = D(fake.detach(), q=True)
         loss_d = L.d_loss(self.loss, d_real, d_fake)
         if self.loss == "wgan-gp":
             loss_d = loss_d + self.gp_weight * L.gradient_penalty(D, real, fake.detach())
