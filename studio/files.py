@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -14,6 +15,26 @@ def old_copy(folder: Path, hidden: bool = False) -> Path:
     return folder.with_name(f".{folder.name}.old" if hidden else f"{folder.name}.old")
 
 
+LEFTOVER_AGE_S = 600          # a temporary folder older than this is a kill's leftover, not a save in progress
+
+
+def remove_leftovers(folder: str | os.PathLike, max_age_s: float = 0.0) -> list[Path]:
+    """Remove the temporary folders (.<name>.XXXXXXXX) that atomic_folder left beside `folder` when the
+    process was killed mid-save; the old copies (readers' fallback) stay. Returns what was removed."""
+    folder, removed, now = Path(folder), [], time.time()
+    if not folder.parent.is_dir():
+        return removed
+    keep = {old_copy(folder, True).name, old_copy(folder, False).name}
+    for p in folder.parent.glob(f".{folder.name}.*"):
+        try:
+            if p.is_dir() and p.name not in keep and now - p.stat().st_mtime >= max_age_s:
+                shutil.rmtree(p, ignore_errors=True)
+                removed.append(p)
+        except OSError:
+            pass
+    return removed
+
+
 @contextmanager
 def atomic_folder(folder: str | os.PathLike, hidden_old: bool = False) -> Iterator[Path]:
     """Yield an empty temporary folder beside `folder`; when the block ends without an error it
@@ -22,6 +43,7 @@ def atomic_folder(folder: str | os.PathLike, hidden_old: bool = False) -> Iterat
     is at `folder` or at its old copy (readers may fall back to it, see training.checkpoint)."""
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(folder, LEFTOVER_AGE_S)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
         yield tmp

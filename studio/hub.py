@@ -5,9 +5,12 @@ A saved model is a folder:
     model.safetensors  the generator's state dict (strictly loaded)
     README.md          the model card (optional)
 
-load(name_or_path) accepts a local folder, a bundled or trained model name, a Hugging
-Face repo id ("user/repo", fetched with huggingface_hub), or a foreign checkpoint file
-(*.pth, e.g. an official CycleGAN generator) that a family's importer reads (registry.py).
+load(name_or_path) accepts a bundled or trained model name, a local folder, a Hugging
+Face repo id ("user/repo", or "hf://user/repo" to never read it as a local path; fetched with
+huggingface_hub), or a foreign checkpoint file (*.pth, e.g. an official CycleGAN generator)
+that a family's importer reads (registry.py). Before any network is built, its config is
+checked (types, sizes) and the network is sized on the meta device against the weights file's
+header (errors.check_before_building), so a small file cannot make the studio allocate gigabytes.
 
 config.json carries "format" (registry.CONFIG_FORMAT); a folder written before a config field
 changed is upgraded by its family when it loads.
@@ -21,10 +24,11 @@ from dataclasses import asdict
 from pathlib import Path
 
 import torch
+from safetensors import safe_open
 from safetensors.torch import load_file, save_file
 from torch import nn
 
-from .errors import ModelLoadError, check_state_dict  # noqa: F401  (hub.ModelLoadError, as before)
+from .errors import ModelLoadError, check_before_building, check_state_dict, plain  # noqa: F401  (hub.ModelLoadError, as before)
 from .files import atomic_folder
 from .paths import pretrained_dir, user_models_dir  # noqa: F401  (hub.pretrained_dir, as before)
 from .registry import CONFIG_FORMAT, config_from_dict, get_family, importers
@@ -32,6 +36,7 @@ from .registry import CONFIG_FORMAT, config_from_dict, get_family, importers
 CONFIG_NAME = "config.json"
 WEIGHTS_NAME = "model.safetensors"
 CARD_NAME = "README.md"
+HUB_PREFIX = "hf://"          # "hf://user/repo": a Hugging Face repo, never a local path
 
 def model_dirs() -> list[Path]:
     return [pretrained_dir(), user_models_dir()]
@@ -40,11 +45,14 @@ def model_dirs() -> list[Path]:
 def read_config(folder: Path) -> dict:
     path = Path(folder) / CONFIG_NAME
     try:
-        return json.loads(path.read_text())
+        config = json.loads(path.read_text())
     except FileNotFoundError:
         raise ModelLoadError(f"{folder} has no {CONFIG_NAME}: not a GAN Studio model folder") from None
-    except json.JSONDecodeError as e:
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise ModelLoadError(f"{path} is not valid JSON: {e}") from None
+    if not isinstance(config, dict):
+        raise ModelLoadError(f"{path} must hold a JSON object ({{\"family\": ..., ...}}), not a {type(config).__name__}")
+    return config
 
 
 def list_models() -> dict[str, list[str]]:
@@ -64,15 +72,27 @@ def list_models() -> dict[str, list[str]]:
     return out
 
 
+def free_name(name: str, *also: Path) -> str:
+    """name, or name-2, name-3, ...: the first that no bundled or trained model (nor a folder in `also`) uses,
+    so that saving under it replaces nobody's model."""
+    candidate, i = name, 1
+    while any((root / candidate).exists() for root in (*model_dirs(), *also)):
+        i += 1
+        candidate = f"{name}-{i}"
+    return candidate
+
+
 def resolve(name_or_path: str | os.PathLike) -> Path:
     """Map a name, folder or Hub repo id to a local model folder."""
     s = str(name_or_path)
+    if s.startswith(HUB_PREFIX):
+        return _download_from_hub(s[len(HUB_PREFIX):])
+    for root in model_dirs():          # a bundled or trained model's name first, whatever the working folder holds
+        if "/" not in s and os.sep not in s and s not in ("", ".", "..") and (root / s / CONFIG_NAME).is_file():
+            return root / s
     p = Path(s).expanduser()
     if p.is_dir():
         return p
-    for root in model_dirs():
-        if "/" not in s and (root / s / CONFIG_NAME).is_file():
-            return root / s
     if s.count("/") == 1 and not p.exists() and not s.startswith((".", "/", "~")):
         return _download_from_hub(s)
     raise ModelLoadError(
@@ -91,9 +111,24 @@ def _download_from_hub(repo_id: str) -> Path:
         raise ModelLoadError(f"could not fetch {repo_id!r} from the Hugging Face hub: {type(e).__name__}: {e}") from None
 
 
-def build(config: dict) -> nn.Module:
+def weight_shapes(path: Path) -> dict[str, tuple[int, ...]]:
+    """{tensor name: shape} from a safetensors file's header, without reading any tensor."""
+    try:
+        with safe_open(str(path), framework="pt") as f:
+            return {k: tuple(f.get_slice(k).get_shape()) for k in f.keys()}
+    except Exception as e:
+        raise ModelLoadError(f"{path} is not a readable safetensors file: {e}") from None
+
+
+def build(config: dict, device: str | torch.device | None = None) -> nn.Module:
     """A freshly initialised generator from a config dict that carries a "family" field
-    (and a "format"; folders written before formats were recorded are format 1)."""
+    (and a "format"; folders written before formats were recorded are format 1).
+    device="meta" sizes it without allocating anything."""
+    if not isinstance(config, dict):
+        raise TypeError(f"a model config is a JSON object, not a {type(config).__name__}")
+    if device is not None:
+        with torch.device(device):
+            return build(config)
     config = dict(config)
     family = get_family(config.pop("family", None) or "?")
     version = config.pop("format", 1)
@@ -110,13 +145,18 @@ def load(name_or_path: str | os.PathLike, device: str | torch.device = "cpu") ->
         return _load_official(Path(s), device)
     folder = resolve(name_or_path)
     config = read_config(folder)
-    try:
-        model = build(config)
-    except (ValueError, TypeError) as e:
-        raise ModelLoadError(f"{folder / CONFIG_NAME}: {e}") from None
     weights = folder / WEIGHTS_NAME
     if not weights.is_file():
         raise ModelLoadError(f"{folder} has no {WEIGHTS_NAME}")
+    try:
+        build(config, device="meta")               # the config's own errors first, in its words
+    except (ValueError, TypeError) as e:
+        raise ModelLoadError(f"{folder / CONFIG_NAME}: {e}") from None
+    except Exception as e:  # e.g. torch refusing a layer of size 0
+        raise ModelLoadError(f"{folder / CONFIG_NAME}: its values do not describe a network that can be built "
+                             f"({type(e).__name__}: {plain(e)})") from None
+    check_before_building(lambda: build(config), weight_shapes(weights), str(weights))
+    model = build(config)
     try:
         state = load_file(str(weights))
     except Exception as e:

@@ -3,6 +3,7 @@ are found inside the installed package, not through the repository."""
 from __future__ import annotations
 
 import json
+import shutil
 import site
 import subprocess
 import sys
@@ -13,7 +14,8 @@ REPO = Path(__file__).resolve().parents[1]
 CHECK = """
 import json, studio
 from studio import hub, inference, paths
-from studio.ui import cyclegan, gaugan
+from studio.ui import app, cyclegan, gaugan
+app.build_app(), app.CSS()          # every tab builds from the installed files (CSS, the canvas's script)
 names = sorted(n for ns in studio.list_models().values() for n in ns)
 for n in names:
     studio.load(n)
@@ -24,8 +26,11 @@ print(json.dumps({"studio": studio.__file__, "pretrained": str(hub.pretrained_di
 
 
 def test_wheel_installs_and_loads_every_bundled_model(tmp_path):
-    wheels = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", str(REPO),
+    wheels, src = tmp_path / "wheels", tmp_path / "src"
+    # a copy of the checkout without build/: setuptools would otherwise pack stale files left there by earlier builds
+    shutil.copytree(REPO, src, ignore=shutil.ignore_patterns(".git", ".venv", "build", "*.egg-info", "__pycache__",
+                                                             ".pytest_cache", "node_modules"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", str(src),
                     "-w", str(wheels)], check=True, capture_output=True, text=True)
     wheel, = wheels.glob("gan_studio-*.whl")
     venv = tmp_path / "venv"

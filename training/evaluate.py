@@ -6,7 +6,10 @@ main(model, argv) prints the metrics (and can write them as JSON with --json PAT
 from __future__ import annotations
 
 import importlib
+import json
+import shlex
 import sys
+from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,3 +43,19 @@ def parse_eval_args(p, argv: list[str] | None):
 
         torch.set_num_threads(args.threads)
     return args
+
+
+def report(model: str, argv: list[str], args, result: dict, rows, write_card=None) -> int:
+    """Print an evaluation's summary rows; --json writes `result`, --card has write_card(folder, result,
+    command) put it into the model's card."""
+    for a, b in rows:
+        print(f"{a}: {b}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
+    if args.card and write_card is not None:
+        from studio.hub import CARD_NAME, resolve
+
+        folder = resolve(model)
+        write_card(folder, result, "gan-studio eval " + " ".join(shlex.quote(a) for a in [model, *argv]))
+        print(f"wrote the evaluation into {folder / CARD_NAME}")
+    return 0

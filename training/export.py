@@ -29,6 +29,9 @@ def cli_command(spec: RunSpec, out: str | Path, export: str | Path | None = None
             "--checkpoint-every", str(spec.checkpoint_every)]
     for key, value in {**spec.model, **spec.trainer}.items():
         args += ["--set", f"{key}={value if isinstance(value, str) else json.dumps(value)}"]
+    for flag, value in (("--device", spec.device), ("--precision", spec.precision)):
+        if value != "auto":
+            args += [flag, value]
     args += ["--out", str(out)]
     if export:
         args += ["--export", str(export)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .steps.cgan import CGANTrainer
 from .steps.cyclegan import CycleGANTrainer
 from .steps.dcgan import DCGANTrainer
 from .steps.infogan import InfoGANTrainer
@@ -26,6 +27,7 @@ TRAINING: dict[str, Training] = {
     "infogan": Training(InfoGANTrainer, "training.eval.infogan"),
     "spade": Training(SPADETrainer, "training.eval.spade"),
     "stylegan": Training(StyleGANTrainer, "training.eval.stylegan"),
+    "cgan": Training(CGANTrainer, "training.eval.cgan"),
 }
 TRAINERS = {name: t.trainer for name, t in TRAINING.items()}
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import shutil
 import tempfile
 import threading
 import time
@@ -37,7 +38,7 @@ from studio.paths import studio_home
 from .checkpoint import read_meta
 from .export import cli_command, export_run
 from .loop import CHECKPOINT_DIR, Control, Event, fit
-from .setup import RunSpec, build_run
+from .setup import RunSpec, build_run, make_engine
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ D_COLLAPSE_STEPS = 100       # ... for this many steps: D wins outright, G's gra
 DIVERSITY_RATIO = 0.35       # samples this much less spread than real data: mode collapse
 WARMUP_STEPS = 500           # at the start D wins and samples are alike anyway (a healthy DCGAN on MNIST
                              # measured: D loss < 0.05 for ~100 steps, diversity 0.06 -> 0.7x real by step 350)
+MIN_VERDICT_STEP = 200       # ... and whatever the run's length: a 3-step run's samples are alike, not collapsed
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
@@ -60,16 +62,29 @@ class JobBusy(RuntimeError):
     """A job is already running or paused."""
 
 
+class NotOwner(PermissionError):
+    """Stop, pause and resume belong to the page (or API client) that started the job."""
+
+
+SHARING = "One training job runs at a time; every page sees it (progress, samples, losses)."
+
+
 def runs_dir() -> Path:
     return studio_home() / "runs"
 
 
-def check_run_name(name: str) -> str:
+def check_run_name(name: str, taken: tuple[Path, ...] = (), resume: bool = False) -> str:
+    """A valid run name that replaces nobody's model: bundled names are refused, and so is the name of a
+    model or run that exists in `taken` (folders of trained models and runs) unless the run is resumed
+    (then it continues that run and updates its model, which the user asked for)."""
     name = (name or "").strip()
-    if not NAME_RE.match(name):
+    if not NAME_RE.match(name) or name in (".", ".."):
         raise ValueError(f"run name {name!r}: use 1-64 letters, digits, '.', '_' or '-' (no spaces or slashes)")
     if (hub.pretrained_dir() / name).exists():
         raise ValueError(f"run name {name!r} is a bundled model's name; pick another")
+    if not resume and any((folder / name).exists() for folder in taken):
+        raise ValueError(f"a trained model or run called {name!r} already exists; pick another name (or tick "
+                         "'Resume its checkpoint' to continue that run, which updates its model)")
     return name
 
 
@@ -79,19 +94,33 @@ def default_run_name(family: str, dataset: str) -> str:
 
 
 def make_spec(family: str, dataset: str, steps, batch_size, lr_g, lr_d, loss, sample_every, seed,
-              spectral_norm: bool | None = None) -> RunSpec:
-    """Validated user input -> RunSpec. Empty fields take the family's defaults."""
+              spectral_norm: bool | None = None, checkpoint_every=None, device: str | None = "auto",
+              precision: str | None = "auto") -> RunSpec:
+    """Validated user input -> RunSpec. Empty fields take the family's defaults (the seed: 0; the
+    checkpoint interval: RunSpec's 500). The seed has the studio's one range (inference.check_seed)."""
+    from studio.inference import check_seed
+
     def num(x, kind, lo, hi, what):
         if x is None or x == "":
             return None
-        v = kind(x)
+        try:
+            v = float(x) if kind is float else int(float(x)) if float(x).is_integer() else None
+        except (TypeError, ValueError, OverflowError):
+            v = None
+        if v is None:
+            raise ValueError(f"{what} must be a {'number' if kind is float else 'whole number'}, got {x!r}")
         if not (lo <= v <= hi) or (kind is float and not math.isfinite(v)):
             raise ValueError(f"{what} must be between {lo:g} and {hi:g}, got {x}")
         return v
     spec = RunSpec(family=family, dataset=dataset or None, steps=num(steps, int, 1, 1_000_000, "steps"),
                    batch_size=num(batch_size, int, 1, 1024, "batch size"), lr_g=num(lr_g, float, 1e-7, 1.0, "lr G"),
                    lr_d=num(lr_d, float, 1e-7, 1.0, "lr D"), loss=loss or None, spectral_norm=spectral_norm,
-                   seed=int(seed or 0), sample_every=num(sample_every, int, 1, 1_000_000, "sample interval"))
+                   seed=check_seed(0 if seed in (None, "") else seed), sample_every=num(sample_every, int, 1, 1_000_000,
+                                                                                  "sample interval"),
+                   device=device or "auto", precision=precision or "auto")
+    every = num(checkpoint_every, int, 1, 1_000_000, "checkpoint interval")
+    if every is not None:
+        spec.checkpoint_every = every
     return spec.resolved()
 
 
@@ -156,6 +185,7 @@ class JobView:
     real_diversity: float | None
     train_steps_per_s: float | None
     version: int
+    device: str = "cpu fp32"     # where it trains (Engine.describe)
 
     @property
     def eta_s(self) -> float:
@@ -172,6 +202,8 @@ class Job:
     trainer: object
     dataset: object
     from_checkpoint: bool = False                # continue from <out>/checkpoint if there is one
+    owner: str | None = None                     # who may pause / resume / stop it (a page's key, a client's session)
+    engine: object = None                        # training.engine.Engine (None: one CPU process)
     state: str = "idle"
     control: Control = field(default_factory=Control)
 
@@ -186,7 +218,8 @@ class Job:
         self.warnings: dict[str, str] = {}
         self.diversity = self.real_diversity = None
         self._d_low_since: int | None = None
-        self.warmup = max(2 * self.spec.sample_every, min(WARMUP_STEPS, self.spec.steps // 5))
+        # no verdict on D or diversity in a run's first steps: there, a healthy run looks collapsed too
+        self.warmup = max(2 * self.spec.sample_every, min(WARMUP_STEPS, self.spec.steps // 5), MIN_VERDICT_STEP)
         self._low_div = 0
         self._t_first = self._t_last = None
         self._cpu_first, self.cpu_s = (0.0, 0.0), {}
@@ -196,6 +229,7 @@ class Job:
         self._render_lock = threading.Lock()
         self.thread: threading.Thread | None = None
         self.description = getattr(self.dataset, "description", self.spec.dataset)
+        self.device = self.engine.describe() if self.engine is not None else "cpu fp32"
         self.nrow = getattr(self.trainer, "sample_nrow", 8)
 
     # -- lifecycle (called with or without the lock; transitions are checked)
@@ -238,7 +272,8 @@ class Job:
             spec = self.spec
             for ev in fit(self.trainer, self.dataset, steps=spec.steps, batch_size=spec.batch_size, out=self.out,
                           seed=spec.seed, sample_every=spec.sample_every, checkpoint_every=spec.checkpoint_every,
-                          resume=self.from_checkpoint, control=self.control, extra_meta=self._meta()):
+                          resume=self.from_checkpoint, control=self.control, extra_meta=self._meta(),
+                          engine=self.engine):
                 self.on_event(ev)
                 if ev.kind in ("done", "stopped"):
                     self._finish(ev, time.perf_counter() - t_wall)
@@ -336,7 +371,14 @@ class Job:
             return JobView(self.id, self.name, self.spec.family, self.description, self.state, self.step,
                            self.total, self.rate, dict(self.losses), list(self.history.rows), self.sample_step,
                            self.message, list(self.warnings.values()), self.model, self.diversity,
-                           self.real_diversity, train_rate, self.version)
+                           self.real_diversity, train_rate, self.version, self.device)
+
+    def discard_renderings(self) -> None:
+        """Delete this job's sample PNGs (a newer job took its place on every page)."""
+        with self._render_lock:
+            if self._png_dir is not None:
+                shutil.rmtree(self._png_dir, ignore_errors=True)
+            self._png_dir, self._png = None, None
 
     def samples_file(self) -> str | None:
         """The latest samples as a PNG grid at their native size (the UI scales it up, pixelated).
@@ -392,8 +434,10 @@ class JobManager:
         job = self._job
         return self._starting or (job is not None and job.state not in TERMINAL)
 
-    def start(self, spec: RunSpec, name: str | None = None, resume: bool = False, **dataset_kwargs) -> Job:
-        """Build the run (errors raise here, before any thread) and train it in the background."""
+    def start(self, spec: RunSpec, name: str | None = None, resume: bool = False, owner: str | None = None,
+              **dataset_kwargs) -> Job:
+        """Build the run (errors raise here, before any thread) and train it in the background. `owner`: who
+        may pause, resume and stop it (None: anyone, e.g. a script that holds the manager itself)."""
         with self._lock:
             if self.busy():
                 job = self._job
@@ -402,15 +446,21 @@ class JobManager:
             self._starting = True
         try:
             spec = spec.resolved()
-            name = check_run_name(name) if name else default_run_name(spec.family, str(spec.dataset))
+            taken = (self.models_dir, self.runs_dir)
+            name = (check_run_name(name, taken, resume) if name else
+                    hub.free_name(default_run_name(spec.family, str(spec.dataset)), *taken))
+            engine = make_engine(spec)              # an unavailable device is refused here, before any thread
             trainer, dataset = build_run(spec, **dataset_kwargs)
             out = self.runs_dir / name
             if resume:
                 self._check_resumable(out, spec, trainer)
             self._ids += 1
-            job = Job(self._ids, name, spec, out, self.models_dir / name, trainer, dataset, from_checkpoint=resume)
+            job = Job(self._ids, name, spec, out, self.models_dir / name, trainer, dataset, from_checkpoint=resume,
+                      owner=owner, engine=engine)
             job.start_thread()
-            self._job = job
+            previous, self._job = self._job, job
+            if previous is not None:
+                previous.discard_renderings()
             return job
         finally:
             self._starting = False
@@ -430,21 +480,33 @@ class JobManager:
         """A snapshot of the current (or last) job, None before the first."""
         return self._job.view() if self._job is not None else None
 
-    def pause(self) -> JobView | None:
+    def check_owner(self, who: str | tuple[str | None, ...] | None) -> None:
+        """Raise NotOwner unless `who` (one identity, or several: a page's key and its session) started the
+        current job; a job started without an owner (a script holding this manager) is anyone's."""
+        job = self._job
+        ids = who if isinstance(who, tuple) else (who,)
+        if job is not None and job.owner is not None and job.owner not in ids:
+            raise NotOwner(f"Job '{job.name}' was started from another page or API client: only that one can pause, "
+                           f"resume or stop it. {SHARING}")
+
+    def pause(self, who=None) -> JobView | None:
         if self._job is not None:
+            self.check_owner(who)
             self._job.pause()
         return self.view()
 
-    def resume(self) -> JobView | None:
+    def resume(self, who=None) -> JobView | None:
         if self._job is not None:
+            self.check_owner(who)
             self._job.resume()
         return self.view()
 
-    def stop(self, wait_s: float = 120.0) -> JobView | None:
+    def stop(self, wait_s: float = 120.0, who=None) -> JobView | None:
         """Ask the job to stop; waits (up to wait_s) until its checkpoint and model are saved."""
         job = self._job
         if job is None or job.state in TERMINAL:
             return self.view()
+        self.check_owner(who)
         job.control.stop.set()
         job.control.run.set()                       # a paused job must wake up to stop
         if job.thread is not None:

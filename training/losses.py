@@ -18,6 +18,16 @@ LOSSES = ("nonsaturating", "hinge", "lsgan", "wgan-gp")
 ALL_LOSSES = ("minimax", "nonsaturating", "lsgan", "hinge", "wgan", "wgan-gp")
 
 
+# A G loss beyond this means the run is lost, not slow: non-saturating G = E[softplus(-D(G(z)))], so 100
+# is D(G(z)) < e^-100 on average (a DCGAN at lr 1.0 sat at 2207 with D at 0 for good). The other
+# losses are bounded by the loop's general limit only (their scales vary more with the critic).
+G_LIMITS = {"nonsaturating": 100.0}
+
+
+def g_loss_limit(name: str | None) -> float | None:
+    return G_LIMITS.get(name or "")
+
+
 def check_loss(name: str) -> str:
     if name not in LOSSES:
         raise ValueError(f"unknown loss {name!r}; choose one of {', '.join(LOSSES)}")
@@ -90,6 +100,19 @@ def categorical_mi_loss(logits: torch.Tensor, codes: torch.Tensor) -> torch.Tens
 def gaussian_mi_loss(mean: torch.Tensor, log_std: torch.Tensor, codes: torch.Tensor) -> torch.Tensor:
     """InfoGAN: Gaussian negative log likelihood of continuous codes under Q (constants dropped)."""
     return (log_std + 0.5 * ((codes - mean) / log_std.exp()) ** 2).sum(1).mean()
+
+
+def class_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """ACGAN: -E[log P(C = c | x)], the auxiliary classifier's cross-entropy on class indices (N,)."""
+    return F.cross_entropy(logits, labels)
+
+
+def mode_seeking_loss(x1: torch.Tensor, x2: torch.Tensor, z1: torch.Tensor, z2: torch.Tensor,
+                      eps: float = 1e-5) -> torch.Tensor:
+    """Mode seeking (Mao et al. 2019, MSGAN, arXiv:1903.05628): 1 / (|G(z1, y) - G(z2, y)| / |z1 - z2|), so that
+    two noises of the same class give different pictures (lower is more diverse)."""
+    ratio = (x1 - x2).abs().mean() / (z1 - z2).abs().mean()
+    return 1.0 / (ratio + eps)
 
 
 def kl_loss(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:

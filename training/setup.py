@@ -13,7 +13,7 @@ from studio.registry import get_family
 from .datasets import check_fits, make_dataset
 from .families import get_trainer_class
 
-CHANNELS = {"mnist": 1}
+CHANNELS = {"mnist": 1, "mnist-train": 1}
 
 
 @dataclass
@@ -32,6 +32,8 @@ class RunSpec:
     checkpoint_every: int = 500
     model: dict = field(default_factory=dict)   # overrides of the family's config fields
     trainer: dict = field(default_factory=dict)  # the trainer's own options (e.g. StyleGAN's r1_gamma)
+    device: str = "auto"                # where to train (training.engine): auto | cpu | cuda[:i] | mps
+    precision: str = "auto"             # auto | fp32 | bf16 | fp16 (auto: fp32 on CPUs, 16 bits on GPUs)
 
     def resolved(self) -> "RunSpec":
         """Fill every None with the family's default."""
@@ -57,6 +59,13 @@ def split_settings(family: str, settings: dict) -> tuple[dict, dict]:
                                                                if opt_fields else ""))
     return ({k: v for k, v in settings.items() if k in cfg_fields},
             {k: v for k, v in settings.items() if k not in cfg_fields})
+
+
+def make_engine(spec: RunSpec, group=None):
+    """The Engine of a spec's device and precision (with several processes: this one's GPU), checked."""
+    from .engine import Engine
+
+    return Engine.create(spec.device, spec.precision, group=group)
 
 
 def build_run(spec: RunSpec, **dataset_kwargs):

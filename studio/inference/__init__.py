@@ -1,6 +1,6 @@
 """The studio's inference API: small, typed, no_grad, returning PIL images.
 
-One module per demo, mirroring studio/ui/ (interpolation, infogan, gaugan, stylemix, cyclegan),
+One module per demo, mirroring studio/ui/ (interpolation, infogan, gaugan, stylemix, cyclegan, conditional),
 one for the pictures users hand in (pictures), and here the model cache they share. The UI
 tabs and scripts call these; nothing here knows about Gradio. Models are cached by their folder
 and the weights' modification time, so a model retrained under the same name is picked up, and
@@ -9,6 +9,7 @@ every user shares the read-only weights but no other state.
 from __future__ import annotations
 
 import os
+import re
 from collections import OrderedDict
 from pathlib import Path
 from threading import Lock
@@ -63,6 +64,29 @@ def get_model(name: str, family: str | None = None) -> nn.Module:
     return model
 
 
+HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}$")
+
+
+def page_model(name) -> str:
+    """A model name as a page (or an API client) sends it -> the name get_model loads.
+
+    Accepted: the model pickers' names (bundled models and those trained here) and Hugging Face repo
+    ids "user/name", which come back as "hf://user/name" so that they are fetched from the Hub and
+    never read as a path on the server. Anything else is refused with the same words whether or not
+    such a path exists; folders and .pth files on the server stay a Python-API and CLI feature.
+    An empty name passes (get_model then takes the demo's bundled model)."""
+    s = "" if name is None else str(name).strip()
+    if not s or any(s in names for names in hub.list_models().values()):
+        return s
+    repo = s[len(hub.HUB_PREFIX):] if s.startswith(hub.HUB_PREFIX) else s
+    if HUB_ID.match(repo) and ".." not in repo:
+        return hub.HUB_PREFIX + repo
+    raise hub.ModelLoadError(
+        f"no model called {s[:80]!r} that this page can load: pick one from the list (the bundled models and "
+        "those trained here) or type a Hugging Face repo id such as user/model. Folders and .pth files on the "
+        "server load with the Python API or the CLI, not from the page.")
+
+
 def models_for(family: str) -> list[str]:
     return hub.list_models().get(family, [])
 
@@ -73,7 +97,13 @@ def latent_models() -> list[str]:
 
 
 def whole(x) -> int | None:
-    """x as an int if it is a whole number (3, 3.0, "3"), else None."""
+    """x as an int if it is a whole number (3, 3.0, "3"), else None. Ints stay exact (2**63 - 1 is not a float)."""
+    if isinstance(x, bool):
+        return None
+    if isinstance(x, int):
+        return x
+    if isinstance(x, str) and re.fullmatch(r"\s*[+-]?[0-9]+\s*", x):
+        return int(x)
     try:
         f = float(x)
         return int(f) if f == int(f) else None
@@ -95,6 +125,8 @@ def check_seed(seed, what: str = "seed") -> int:
 
 
 # The demos' functions, importable from here as before (studio.inference.paint, ...).
+from .conditional import (class_walk, class_walk_sprite, class_walk_strip, conditional_grid,  # noqa: E402
+                          conditional_images, conditional_models, every_class)
 from .cyclegan import (CYCLEGAN_WORK_SCALE, NoCycleNote, cyclegan_domains, cyclegan_models,  # noqa: E402
                        translate, translate_views)
 from .gaugan import PAINT_DISPLAY, labels_to_image, paint, paint_labels, palette, spade_models, style_code  # noqa: E402
@@ -104,5 +136,7 @@ from .infogan import (INFOGAN_CODE_LIMIT, INFOGAN_GRID_VALUES, infogan_codes, in
 from .interpolation import frame_sprite, interpolate, interpolate_frame, interpolation_frames  # noqa: E402
 from .pictures import (MAX_SIDE, MAX_UPLOAD_PIXELS, MIN_UPLOAD_SIDE, SNAP_FAR, LabelMap, load_picture,  # noqa: E402
                        parse_label_map)
+from . import projection  # noqa: E402
+from .projection import project, project_progress  # noqa: E402
 from .stylemix import (MAX_MIX_SEEDS, grid_cell_at, parse_seeds, parse_styles, seed_ws, style_mix,  # noqa: E402
                        style_mix_cell, style_mix_images, style_presets)

@@ -8,7 +8,7 @@ from PIL import Image
 from ..images import to_pil, to_tensor
 from ..models.layers import seeded_normal
 from . import check_seed, get_model, models_for
-from .pictures import parse_label_map, rgba_array
+from .pictures import MAX_SIDE, load_picture, parse_label_map
 
 PAINT_DISPLAY = 384    # side of the displayed GauGAN picture, in pixels
 
@@ -42,8 +42,8 @@ def _downsample_labels(labels, size: int) -> torch.Tensor:
 def style_code(model: str, style_seed: int = 0, style_image=None, preset: str | None = None) -> torch.Tensor:
     """(z_dim,) style: the encoder's mean of style_image if given, else the named preset, else z ~ N(0, I) of the seed."""
     G = get_model(model, "spade")
-    if style_image is not None:
-        x = rgba_array(style_image)[..., :3]
+    if style_image is not None:          # decoded like every upload (pixel limit), at most MAX_SIDE for the encoder
+        x = load_picture(style_image, max_side=MAX_SIDE, multiple=1, what="style image")
         return G.encode(to_tensor(x)[None])[0][0]
     if preset:
         return G.preset(preset)

@@ -8,26 +8,29 @@ from torch import nn
 from ..images import grid, to_pil
 from ..models.layers import seeded_normal
 from ..models.stylegan import NOISE_MODES, style_groups
-from . import CELL, DISPLAY, get_model, whole
+from . import CELL, DISPLAY, check_seed, get_model, whole
 
 MAX_MIX_SEEDS = 8      # seeds per side of the mixing grid
 
 
-def parse_seeds(text, what: str = "seeds", max_n: int = MAX_MIX_SEEDS) -> list[int]:
-    """"1,2,3", "1-3" or a mix ("1-3, 7") -> [1, 2, 3, 7]; at most max_n seeds, each >= 0."""
+def parse_seeds(text, what: str = "seeds", max_n: int = MAX_MIX_SEEDS, noun: str = "seed") -> list[int]:
+    """"1,2,3", "1-3" or a mix ("1-3, 7") -> [1, 2, 3, 7]; at most max_n seeds (or other numbered things:
+    `noun`), each >= 0."""
     items = [p.strip() for p in str(text if text is not None else "").split(",") if p.strip()]
     if not items:
-        raise ValueError(f"{what}: give at least one seed, e.g. 1,2,3 or 1-3")
+        raise ValueError(f"{what}: give at least one {noun}, e.g. 1,2,3 or 1-3")
     seeds: list[int] = []
     for item in items:
         lo, sep, hi = item.partition("-")
         a, b = whole(lo.strip()), whole(hi.strip()) if sep else whole(lo.strip())
         if a is None or b is None or a < 0 or b < 0:
-            raise ValueError(f"{what}: {item!r} is not a seed or a range of seeds (whole numbers >= 0, like 5 or 1-3)")
+            raise ValueError(f"{what}: {item!r} is not a {noun} or a range of {noun}s (whole numbers >= 0, like 5 or 1-3)")
+        if noun == "seed":
+            check_seed(a, what), check_seed(b, what)              # the studio's one seed range
         if b < a:
             raise ValueError(f"{what}: the range {item!r} goes down; write it as {b}-{a}")
         if b - a >= max_n or len(seeds) + b - a + 1 > max_n:
-            raise ValueError(f"{what}: at most {max_n} seeds per side, got more from {text!r}")
+            raise ValueError(f"{what}: at most {max_n} {noun}s, got more from {text!r}")
         seeds += list(range(a, b + 1))
     return seeds
 

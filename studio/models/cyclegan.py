@@ -27,6 +27,7 @@ class with only its direction present (`Generator.from_official_checkpoint`).
 from __future__ import annotations
 
 import os
+import pickle
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +36,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..errors import ModelLoadError, check_state_dict
+from ..errors import ModelLoadError, check_before_building, check_state_dict, plain
 
 DIRECTIONS = ("AtoB", "BtoA")
 
@@ -174,9 +175,15 @@ class Generator(nn.Module):
         path = Path(path)
         try:
             state = torch.load(str(path), map_location="cpu", weights_only=True)
+        except pickle.UnpicklingError as e:
+            if not re.search(r"\bglobal\b|\bclass\b", str(e), re.IGNORECASE):   # torch names what it blocked
+                raise ModelLoadError(f"{path.name} is not a readable PyTorch checkpoint (not a pickle of "
+                                     "tensors)") from None
+            raise ModelLoadError(f"{path.name} holds Python objects besides tensors, which could run code when "
+                                 "loaded; GAN Studio reads only plain tensors from .pth files and refused it") from None
         except Exception as e:
             raise ModelLoadError(f"{path.name} is not a readable PyTorch checkpoint ({type(e).__name__}: "
-                                 f"{str(e).splitlines()[0] if str(e) else ''})") from None
+                                 f"{plain(e)})") from None
         if isinstance(state, dict) and isinstance(state.get("state_dict"), dict):
             state = state["state_dict"]
         if not isinstance(state, dict) or not all(torch.is_tensor(v) for v in state.values()):
@@ -213,9 +220,10 @@ class Generator(nn.Module):
         dom_a, dom_b = (m.group(1), m.group(2)) if m else ("A", "B")
         cfg = CycleGANConfig(img_size=256, channels=input_nc, ngf=ngf, n_blocks=n_blocks, use_dropout=use_dropout,
                              directions=[direction], domain_a=dom_a, domain_b=dom_b, source=path.name)
-        model = cls(cfg)
         prefix = "G_AB." if direction == "AtoB" else "G_BA."
         mapped = {prefix + k: v for k, v in state.items()}
+        check_before_building(lambda: cls(cfg), {k: tuple(v.shape) for k, v in mapped.items()}, path.name)
+        model = cls(cfg)
         check_state_dict(model, mapped, path.name)
         model.load_state_dict(mapped, strict=True)
         model.name = path.stem

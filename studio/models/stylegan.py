@@ -310,7 +310,7 @@ class Generator(nn.Module):
         """z (N, z_dim) -> ws (N, num_ws, w_dim), truncated towards w_avg when truncation != 1."""
         w = self.mapping(z)
         if update_w_avg:
-            self.w_avg.copy_(w.detach().mean(0).lerp(self.w_avg, self.config.w_avg_beta))
+            self.w_avg.copy_(w.detach().mean(0).to(self.w_avg.dtype).lerp(self.w_avg, self.config.w_avg_beta))
         if truncation != 1.0:
             w = truncate(w, truncation, self.w_avg)
         return w[:, None].repeat(1, self.num_ws, 1)

@@ -5,13 +5,15 @@ import base64
 import functools
 import io
 import logging
+import math
 import random
+import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import gradio as gr
 
-from .. import hub
+from .. import hub, inference
 
 log = logging.getLogger("studio.ui")
 
@@ -29,6 +31,7 @@ class TabContext:
     """
     demo: gr.Blocks
     jobs: Any = None
+    key: Any = None            # this browser's key (gr.BrowserState, see page_key): it owns the jobs it starts
     pickers: list[tuple[gr.Dropdown, Callable[[], list[str]]]] = field(default_factory=list)
     shown: list = field(default_factory=list)      # the events after which the tab being built is on screen
 
@@ -67,14 +70,94 @@ def friendly(fn):
     return wrapper
 
 
+# ------------------------------------------------------------------------------------ what a page may send
+# A page (or any client posting to the queue) sends raw JSON. These components check it before a
+# handler sees it, and say what is wrong in words: a model name must be one of the pickers' (or a Hub
+# repo id), a number must be a finite number. `is_template` keeps Gradio's own widget in the page.
+
+
+def page_error(e: Exception) -> gr.Error:
+    return gr.Error(str(e), duration=8, print_exception=False)
+
+
+def page_key(key: str) -> str:
+    """The browser's key, made once (kept in its local storage, so it survives reloads): the training jobs
+    a page starts belong to it (training.jobs.JobManager.check_owner)."""
+    return key or uuid.uuid4().hex
+
+
+def browser_key(demo: gr.Blocks) -> gr.BrowserState:
+    """The page's key, outside every tab (a tab's components only exist in the page once it is opened)."""
+    key = gr.BrowserState("", storage_key="gan-studio-page-key")
+    demo.load(page_key, key, key, api_visibility="private", queue=False, show_progress="hidden")
+    return key
+
+
+class ModelPicker(gr.Dropdown):
+    """A model dropdown whose value is checked by inference.page_model (never a server path)."""
+    is_template = True
+
+    def preprocess(self, payload):
+        value = super().preprocess(payload)
+        try:
+            return inference.page_model(value)
+        except hub.ModelLoadError as e:
+            raise page_error(e) from None
+
+
+def checked_number(payload, label: str | None):
+    """A number field's raw value -> the same value if it is a finite number (numeric strings from scripts
+    are read); anything else is a readable gr.Error instead of Gradio's "an exception was raised"."""
+    what = f"{label}: " if label else ""
+    if payload is None:
+        return None
+    if isinstance(payload, str):
+        try:
+            payload = float(payload.strip()) if payload.strip() else None
+        except ValueError:
+            raise gr.Error(f"{what}{payload[:40]!r} is not a number", print_exception=False) from None
+        if payload is None:
+            return None
+    if isinstance(payload, bool) or not isinstance(payload, (int, float)):
+        raise gr.Error(f"{what}{str(payload)[:40]!r} is not a number", print_exception=False)
+    if isinstance(payload, float) and not math.isfinite(payload):
+        raise gr.Error(f"{what}{payload} is not a finite number", print_exception=False)
+    return payload
+
+
+class Number(gr.Number):
+    is_template = True
+
+    def preprocess(self, payload):
+        return super().preprocess(checked_number(payload, self.label))
+
+
+class Slider(gr.Slider):
+    is_template = True
+
+    def preprocess(self, payload):
+        value = checked_number(payload, self.label)
+        return super().preprocess(self.value if value is None else value)
+
+
+def guard_numbers(demo: gr.Blocks) -> None:
+    """Every number field and slider of the app, whichever tab made it, checks its value (checked_number):
+    the plain Gradio ones become the classes above (the same widgets; only preprocess differs)."""
+    for block in demo.blocks.values():
+        if type(block) is gr.Number:
+            block.__class__ = Number
+        elif type(block) is gr.Slider:
+            block.__class__ = Slider
+
+
 def model_picker(ctx: TabContext, choices_fn: Callable[[], list[str]], default: str,
                  label: str = "Model") -> gr.Dropdown:
-    """A dropdown of models (bundled and trained here) that also accepts names not listed (folders,
-    Hub ids); registered with the app so that it is refreshed with the others."""
+    """A dropdown of models (bundled and trained here) that also accepts a Hugging Face repo id typed in;
+    registered with the app so that it is refreshed with the others."""
     choices = choices_fn()
     value = default if default in choices else (choices[0] if choices else default)
-    dropdown = gr.Dropdown(choices=choices, value=value, label=label, allow_custom_value=True,
-                           info="bundled and your trained models; a folder or Hugging Face repo id works too")
+    dropdown = ModelPicker(choices=choices, value=value, label=label, allow_custom_value=True,
+                           info="bundled and your trained models; a Hugging Face repo id (user/model) works too")
     ctx.pickers.append((dropdown, choices_fn))
     return dropdown
 

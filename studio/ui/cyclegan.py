@@ -36,27 +36,12 @@ convolutions down, residual blocks, two transposed convolutions up, instance nor
 load the opposite file (e.g. `zebra2horse.pth`) for the other direction.
 """
 
-def picture_path(payload) -> str | None:
-    """The uploaded picture's file, unopened, from the raw value of a gr.Image.
-
-    The translate events run with preprocess=False: gr.Image would otherwise open the file with
-    PIL before our handler runs, so a corrupt file, a non-image or a decompression bomb would fail
-    inside Gradio with an unhelpful message. Gradio has already checked that the file is an upload
-    of this studio and moved it to its cache; inference.load_picture checks the size (before
-    decoding) and the content and says what is wrong.
-    """
-    if payload is None or isinstance(payload, str):
-        return payload
-    path, url = payload.get("path"), payload.get("url") or ""
-    if url.startswith("data:"):          # a pasted picture that came inline
-        import base64
-        import tempfile
-
-        data = base64.b64decode(url.split(",", 1)[-1])
-        fd, path = tempfile.mkstemp(suffix=".img", prefix="pasted_")
-        with open(fd, "wb") as f:
-            f.write(data)
-    return path
+# The translate events run with preprocess=False: gr.Image would otherwise open the file with PIL
+# before our handler runs, so a corrupt file, a non-image or a decompression bomb would fail inside
+# Gradio with an unhelpful message. Gradio has already checked that the file is an upload of this
+# studio and moved it to its cache; inference.load_picture takes the raw payload (a file or an inline
+# data: URL), checks the size before decoding and says what is wrong. The other raw inputs are
+# checked here: the model name (inference.page_model) and the direction (translate_views).
 
 
 DIRECTION_LABELS = {"AtoB": "{a} → {b}", "BtoA": "{b} → {a}"}
@@ -70,14 +55,14 @@ def _direction_choices(model: str) -> tuple[list[tuple[str, str]], list[str]]:
 @friendly
 def translate(model, image, direction):
     """/translate: (translated image, cycle-reconstructed image or None for a one-direction model)."""
-    return inference.translate(model, picture_path(image), direction)
+    return inference.translate(inference.page_model(model), image, direction)
 
 
 def translate_all(model, image, direction):
     """Everything the tab shows. A picture that cannot be translated clears the old results and says why
     in their place (a toast on top of the previous picture and its stale note misled students)."""
     try:
-        v = inference.translate_views(model, picture_path(image), direction)
+        v = inference.translate_views(inference.page_model(model), image, direction)
     except Exception as e:
         return None, None, None, f"**Cannot translate this picture.** {user_error(e, 'translate_all').message}"
     return v["translated"], v["reconstructed"], v["heatmap"], str(v["note"])
@@ -103,17 +88,16 @@ def import_official(file):
     if path.suffix.lower() not in (".pth", ".pt"):
         raise ValueError(f"{path.name}: expected a PyTorch .pth generator file such as horse2zebra.pth")
     G = hub.load(path)                                # reads it with weights_only=True; clear errors if unfit
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", path.stem).strip("-.") or "official"
-    if any(name in names for names in hub.list_models().values()) and \
-            (hub.pretrained_dir() / name).is_dir():
-        name += "-official"                           # never shadow a bundled model
+    wanted = re.sub(r"[^A-Za-z0-9_.-]+", "-", path.stem).strip("-.")[:60] or "official"
+    name = hub.free_name(wanted)                      # never replace a bundled or anybody's trained model
     card = (f"# {name}\n\nImported from the official CycleGAN generator file `{path.name}` "
             f"(junyanz/pytorch-CycleGAN-and-pix2pix): ResNet generator, ngf={G.config.ngf}, "
             f"{G.config.n_blocks} residual blocks, direction {G.config.directions[0]} only.\n")
     hub.save(G, hub.user_models_dir() / name, card=card)
     a, b = G.config.domain_a, G.config.domain_b
+    taken = f"; a model called `{wanted}` already exists" if name != wanted else ""
     msg = (f"Loaded **{path.name}**: {G.config.n_blocks} residual blocks, ngf={G.config.ngf}, "
-           f"translates {a} → {b} only (saved as model `{name}`).")
+           f"translates {a} → {b} only (saved as model `{name}`{taken}).")
     choices, have = _direction_choices(name)
     return gr.Dropdown(choices=inference.cyclegan_models(), value=name), gr.Radio(choices=choices, value=have[0]), msg
 
@@ -152,7 +136,7 @@ def build(ctx: TabContext) -> None:
 
     inputs = [model, image, direction]
     outputs = [translated, reconstructed, heat, note]
-    raw = dict(preprocess=False)        # the handlers get the upload's file unopened (picture_path)
+    raw = dict(preprocess=False)        # the handlers get the upload's file unopened (see above)
     # `input` fires once per upload, paste or clear (`change` fired twice per upload); examples set the picture
     # from the server and translate after it.
     gr.on([image.input, direction.change], translate_all, inputs, outputs, api_name="_translate_live",

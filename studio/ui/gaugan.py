@@ -11,11 +11,12 @@ from PIL import Image
 
 from .. import inference
 from ..paths import assets_dir
+from . import label_canvas
 from .common import TabContext, explain, friendly, model_picker, random_seed
 
 TITLE = "GauGAN"
 
-CANVAS = 256           # side of the painting canvas, in pixels
+CANVAS = 256           # side of the painting canvas, in label cells
 STYLE_SEED = "seed (z ~ N(0, I))"
 
 EXPLANATION = r"""
@@ -43,9 +44,9 @@ The KL term keeps the encoder's codes close to $\mathcal N(0, I)$, so a random s
 **Style.** A *seed* draws $z \sim \mathcal N(0, I)$; a *preset* is the encoder's mean code of a few synthetic
 landscapes of that style; an uploaded *style image* goes through the encoder (its mean $\mu$).
 
-**Colours.** Painted colours snap to the nearest class colour: anti-aliased stroke edges blend two colours and
-end up in the closer class. Colours far from every class colour are snapped too and counted in the note.
-Erased (transparent) pixels take the class of the background underneath.
+**Colours.** The canvas paints classes, not colours: every cell holds a class, drawn in that class's colour.
+A label map opened from a PNG is snapped pixel by pixel to the nearest class colour; colours far from every
+class colour are snapped too and counted in the note.
 """
 
 
@@ -65,47 +66,19 @@ def swatch_css(entries: list[dict]) -> str:
             'border:2px solid #444;border-radius:4px;margin-right:8px;vertical-align:-4px}' + rules + "</style>")
 
 
-def _brush(entries: list[dict]) -> gr.Brush:
-    if not entries:
-        return gr.Brush(default_size=12)
-    return gr.Brush(colors=[e["color"] for e in entries], default_color=entries[0]["color"], color_mode="fixed",
-                    default_size=12)
-
-
-# A class clicked in the list picks the same-numbered swatch of the editor's own colour popover, in the
-# page (the brush's colours are the palette's, in the same order). Changing the editor's brush from the
-# server instead re-creates its tools, and the next stroke draws nothing.
-PICK_CLASS_JS = """
-(name) => {
-  const labels = [...document.querySelectorAll('#gaugan-classes label')].map(l => l.textContent.trim());
-  const k = labels.indexOf(name);
-  const editor = document.querySelector('#gaugan-editor');
-  const open = editor && editor.querySelector('button[aria-label="Color"]');
-  if (k < 0 || !open) return name;
-  open.click();
-  setTimeout(() => {
-    const swatch = editor.querySelectorAll('button.color')[k];
-    if (swatch) swatch.click();
-    const brush = editor.querySelector('button[aria-label="Brush"]');
-    if (brush) brush.click();
-  }, 60);
-  return name;
-}
-"""
-
-
 def example_maps() -> list[str]:
     return sorted(str(p) for p in (assets_dir() / "gaugan").glob("*.png"))
 
 
-def _editor_value(img: Image.Image) -> dict:
-    rgba = np.asarray(img.convert("RGBA").resize((CANVAS, CANVAS), Image.NEAREST))
-    return {"background": rgba, "layers": [], "composite": rgba}
+def _canvas_value(model: str, labels) -> str:
+    return label_canvas.encode(labels, [e["color"] for e in inference.palette(model)])
 
 
-def _hex(c: str) -> tuple[int, int, int]:
-    c = c.lstrip("#")
-    return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
+def _picture_value(model: str, picture) -> tuple[str, str]:
+    """A picture painted in the palette colours -> (canvas value, note about snapped pixels)."""
+    im = inference.load_picture(picture, max_side=4096).resize((CANVAS, CANVAS), Image.NEAREST)
+    parsed = inference.parse_label_map(im, inference.get_model(model, "spade").palette_rgb().numpy())
+    return _canvas_value(model, parsed.labels), parsed.message
 
 
 # ---------------------------------------------------------------------------------------------- handlers
@@ -113,35 +86,37 @@ def _hex(c: str) -> tuple[int, int, int]:
 @friendly
 def palette(model: str = inference.DEFAULT_MODELS["spade"]) -> list[dict]:
     """/palette: [{"name", "color": "#rrggbb"}] of the model's label classes."""
-    return inference.palette(model)
+    return inference.palette(inference.page_model(model))
+
+
+# The painting events run with preprocess=False, like CycleGAN's: Gradio would decode the label map and the
+# style image itself, with no pixel limit and a generic error for a file that is not a picture. The handlers
+# get the raw payloads (uploaded files, unopened) and decode them the one checked way
+# (inference.pictures.open_picture); they check the other raw values themselves (model name, seed).
+
+
+def _style(style_seed, style_image):
+    """Raw seed and style image -> (seed, style image or None)."""
+    return inference.check_seed(0 if style_seed in (None, "") else style_seed, "style seed"), style_image or None
 
 
 @friendly
 def paint(model, label_map, style_seed=0, style_image=None):
     """Public /paint: a label map image in palette colours -> the generated picture."""
-    image, _ = inference.paint(model, label_map, 0 if style_seed is None else style_seed, style_image)
+    seed, style_image = _style(style_seed, style_image)
+    image, _ = inference.paint(inference.page_model(model), label_map or None, seed, style_image)
     return image
 
 
-def _fallback_labels(model: str, background) -> np.ndarray | int:
-    """Labels of the editor's background layer (for erased pixels); class 0 where it is transparent too."""
-    if background is None:
-        return 0
-    colors = inference.get_model(model, "spade").palette_rgb().numpy()
-    return inference.parse_label_map(background, colors, 0).labels
-
-
 @friendly
-def paint_editor(model, editor, style_seed, style_image, style_preset):
-    if not editor or editor.get("composite") is None:
-        raise gr.Error("The canvas is empty: paint something, or pick an example or a random map.")
-    background = editor.get("background")
-    if background is not None and np.asarray(background).shape[:2] != np.asarray(editor["composite"]).shape[:2]:
-        background = None
-    preset = None if style_preset in (None, "", STYLE_SEED) else style_preset
-    image, note = inference.paint(model, editor["composite"], style_seed, style_image, preset,
-                                  fallback=_fallback_labels(model, background))
-    return image, (f"Note: {note}" if note else "")
+def paint_canvas(model, canvas, style_seed, style_image, style_preset):
+    """The canvas's label map + the style -> the picture."""
+    model = inference.page_model(model)
+    labels = label_canvas.decode(canvas, len(inference.palette(model)))
+    seed, style_image = _style(style_seed, style_image)
+    preset = None if style_preset in (None, "", STYLE_SEED) else str(style_preset)
+    z = inference.style_code(model, seed, style_image, preset)
+    return inference.paint_labels(model, labels, z)
 
 
 def drop_style_image(image):
@@ -151,12 +126,10 @@ def drop_style_image(image):
 
 @friendly
 def fill(model, class_name):
-    entries = inference.palette(model)
-    names = [e["name"] for e in entries]
+    names = [e["name"] for e in inference.palette(model)]
     if class_name not in names:
         raise gr.Error(f"unknown class {class_name!r}; this model has: {', '.join(names)}")
-    color = _hex(entries[names.index(class_name)]["color"])
-    return _editor_value(Image.new("RGB", (CANVAS, CANVAS), color))
+    return _canvas_value(model, np.full((CANVAS, CANVAS), names.index(class_name)))
 
 
 def clear(model):
@@ -169,10 +142,17 @@ def seed_style() -> str:
 
 
 @friendly
-def load_example(path):
+def load_example(model, path):
     if not path:
         raise gr.Error("pick an example map")
-    return _editor_value(Image.open(path))
+    return _picture_value(model, path)[0]
+
+
+@friendly
+def upload_map(model, file):
+    """A label-map picture from the user's disk (PNG in the class colours) onto the canvas."""
+    value, note = _picture_value(model, file)
+    return value, (f"Note: {note}" if note else "")
 
 
 @friendly
@@ -184,26 +164,34 @@ def random_map(model):
         paths = example_maps()
         if not paths:
             raise gr.Error("the landscape generator is not installed and there are no example maps") from None
-        return _editor_value(Image.open(random.choice(paths)))
+        return _picture_value(model, random.choice(paths))[0]
     entries = inference.palette(model)
     if [e["name"] for e in entries] != list(CLASSES):
         raise gr.Error("random maps come from the landscape generator, whose classes differ from this model's")
     labels, _, _ = make_landscape(random.randrange(10**9), CANVAS)
-    return _editor_value(inference.labels_to_image(model, labels))
+    return _canvas_value(model, labels)
 
 
 def adapt(model):
-    """Model changed: new palette for the brush, legend, fill choices and presets."""
+    """Model changed: new legend, fill choices and presets, and the first example map in its colours."""
     entries = _palette_or_empty(model)
     names = [e["name"] for e in entries]
     try:
         presets = list(inference.get_model(model, "spade").config.preset_names)
     except Exception:
         presets = []
-    return (gr.ImageEditor(brush=_brush(entries)), swatch_css(entries),
+    examples = example_maps()
+    try:
+        canvas = _picture_value(model, examples[0])[0] if examples else fill(model, names[0])
+    except Exception:
+        canvas = gr.skip()
+    return (canvas, swatch_css(entries),
             gr.Radio(choices=names, value=names[0] if names else None),
             gr.Dropdown(choices=names, value=names[0] if names else None),
             gr.Radio(choices=presets + [STYLE_SEED], value=presets[0] if presets else STYLE_SEED))
+
+
+UNDO_JS = "() => { document.querySelector('#gaugan-canvas canvas').dispatchEvent(new Event('undo')); }"
 
 
 # ---------------------------------------------------------------------------------------------- layout
@@ -215,16 +203,17 @@ def build(ctx: TabContext) -> None:
     examples = example_maps()
     try:
         presets = list(inference.get_model(default, "spade").config.preset_names)
-    except Exception:
-        presets = []
-    first = _editor_value(Image.open(examples[0])) if examples else None
+        first = _picture_value(default, examples[0])[0] if examples else None
+    except Exception:      # the bundled model may be missing in a fresh checkout: the tab still builds
+        presets, first = [], None
 
     with gr.Row(equal_height=False):
         with gr.Column(scale=1, min_width=300):
             model = model_picker(ctx, inference.spade_models, default)
             swatches = gr.HTML(swatch_css(entries), padding=False)
             brush_class = gr.Radio(names, value=names[0] if names else None, elem_id="gaugan-classes",
-                                   label="Brush: click a class to paint with it")
+                                   label="Brush: click a class to paint with it", interactive=True)
+            brush_size = gr.Slider(2, 64, value=16, step=1, label="Brush size", elem_id="gaugan-brush")
             with gr.Row():
                 fill_class = gr.Dropdown(names, value=names[0] if names else None, label="Fill everything with",
                                          scale=3)
@@ -244,36 +233,38 @@ def build(ctx: TabContext) -> None:
                                    type="numpy", image_mode="RGB", sources=["upload", "clipboard"], height=160,
                                    elem_id="gaugan-style")
         with gr.Column(scale=2, min_width=300):
-            # the editor's own label hid behind its toolbar at 1024 px: a heading above it instead
             gr.Markdown("**Label map**: paint with the mouse; the picture follows", elem_id="gaugan-editor-title")
-            editor = gr.ImageEditor(value=first, label="Label map", show_label=False, elem_id="gaugan-editor",
-                                    type="numpy", image_mode="RGBA", format="png", canvas_size=(CANVAS, CANVAS),
-                                    sources=["upload", "clipboard"], transforms=(), layers=False,
-                                    brush=_brush(entries), eraser=gr.Eraser(default_size=16), height=460)
+            canvas = label_canvas.LabelCanvas(first, classes_id="gaugan-classes", brush_id="gaugan-brush",
+                                              elem_id="gaugan-canvas")
+            with gr.Row():
+                undo_btn = gr.Button("Undo stroke", size="sm")
+                upload_btn = gr.UploadButton("Open a label map (PNG)", file_types=["image"], size="sm",
+                                             elem_id="gaugan-upload")
         with gr.Column(scale=2, min_width=300):
-            output = gr.Image(label="Picture G(label map, z)", elem_id="gaugan-output", type="pil", format="png", interactive=False, height=400,
-                              buttons=["download", "fullscreen"])
+            output = gr.Image(label="Picture G(label map, z)", elem_id="gaugan-output", type="pil", format="png",
+                              interactive=False, height=400, buttons=["download", "fullscreen"])
             note = gr.Markdown()
     explain(EXPLANATION)
 
-    live_inputs = [model, editor, style_seed, style_image, style_preset]
-    repaint = dict(fn=paint_editor, inputs=live_inputs, outputs=[output, note], api_visibility="private",
-                   trigger_mode="always_last", show_progress="hidden")
-    # The editor's `input` fires for every stroke (its `change` skipped the first stroke after a page load);
-    # buttons that replace the canvas repaint explicitly (a canvas set by the server fires no event).
-    gr.on([editor.input, style_seed.change, style_image.change, style_preset.change], api_name="_paint_live",
+    live_inputs = [model, canvas, style_seed, style_image, style_preset]
+    repaint = dict(fn=paint_canvas, inputs=live_inputs, outputs=output, api_visibility="private",
+                   trigger_mode="always_last", show_progress="hidden", preprocess=False)   # raw: see above
+    # The canvas sends its map while a stroke is drawn and on release; buttons that replace the map repaint
+    # after it is set (a value set by the server fires no event).
+    gr.on([canvas.input, style_seed.change, style_image.change, style_preset.change], api_name="_paint_live",
           **repaint)
-    model.change(adapt, model, [editor, swatches, brush_class, fill_class, style_preset], api_name="_gaugan_adapt",
+    model.change(adapt, model, [canvas, swatches, brush_class, fill_class, style_preset], api_name="_gaugan_adapt",
                  api_visibility="private").success(**repaint)
-    brush_class.input(None, brush_class, None, js=PICK_CLASS_JS, api_visibility="private", show_progress="hidden")
-    fill_btn.click(fill, [model, fill_class], editor, api_name="_gaugan_fill", api_visibility="private") \
+    undo_btn.click(None, js=UNDO_JS, api_visibility="private")
+    fill_btn.click(fill, [model, fill_class], canvas, api_name="_gaugan_fill", api_visibility="private") \
         .success(**repaint)
-    gr.on([clear_btn.click, editor.clear], clear, model, editor, api_name="_gaugan_clear",
-          api_visibility="private").success(**repaint)
-    random_btn.click(random_map, model, editor, api_name="_gaugan_random", api_visibility="private") \
+    clear_btn.click(clear, model, canvas, api_name="_gaugan_clear", api_visibility="private").success(**repaint)
+    random_btn.click(random_map, model, canvas, api_name="_gaugan_random", api_visibility="private") \
         .success(**repaint)
-    example.input(load_example, example, editor, api_name="_gaugan_example", api_visibility="private") \
+    example.input(load_example, [model, example], canvas, api_name="_gaugan_example", api_visibility="private") \
         .success(**repaint)
+    upload_btn.upload(upload_map, [model, upload_btn], [canvas, note], api_name="_gaugan_upload",
+                      api_visibility="private").success(**repaint)
     gr.on([style_preset.input, style_seed.input], drop_style_image, style_image, style_image,
           api_visibility="private", show_progress="hidden")
     rand_seed.click(random_seed, None, style_seed, api_visibility="private").then(
@@ -286,8 +277,9 @@ def build(ctx: TabContext) -> None:
         api_style = gr.Image(type="numpy", image_mode="RGB")
         api_seed = gr.Number(0, precision=0)
         hidden_paint = gr.Button()
-    hidden_paint.click(paint, [model, api_map, api_seed, api_style], output, api_name="paint")
+    hidden_paint.click(paint, [model, api_map, api_seed, api_style], output, api_name="paint", preprocess=False)
     gr.api(palette, api_name="palette")
 
-    if first is not None and entries:
-        ctx.on_show(paint_editor, live_inputs, [output, note], api_name="_paint_load", api_visibility="private")
+    if first is not None:
+        ctx.on_show(paint_canvas, live_inputs, output, api_name="_paint_load", api_visibility="private",
+                    preprocess=False)

@@ -3,8 +3,14 @@ from __future__ import annotations
 
 import gradio as gr
 
+import torch
+
 from .. import inference
-from .common import TabContext, explain, friendly, model_picker, random_seed, sprite_div, sprite_js
+from ..images import grid, to_pil
+from ..paths import assets_dir
+from . import drawing_pad
+from .cyclegan import pick_example
+from .common import TabContext, explain, friendly, model_picker, random_seed, sprite_div, sprite_js, user_error
 
 TITLE = "Interpolation"
 
@@ -25,6 +31,17 @@ $z_t = \frac{\sin((1-t)\Omega)}{\sin\Omega} z_A + \frac{\sin(t\Omega)}{\sin\Omeg
 $\cos\Omega = \frac{z_A\cdot z_B}{|z_A||z_B|}$, and keeps the norm on the sphere (White 2016).
 
 **Truncation $\psi$** scales the code, $z \to \psi z$: below 1 you trade variety for typical, cleaner samples.
+
+**Start from a picture** (latent inversion). Draw a digit on the pad or upload a picture: the studio looks for the
+code whose picture is closest to yours, with gradient descent on the code itself, as StyleGAN2's projector does
+(Karras et al. 2020, arXiv:1912.04958):
+$$z^* = \arg\min_z \; \lVert G(z) - x\rVert^2 + \lambda \sum_l \lVert \phi_l(G(z)) - \phi_l(x)\rVert^2$$
+where $\phi_l$ are the feature maps of the studio's own digit classifier (StyleGAN2 uses a VGG trained on
+ImageNet). The walk then starts (or ends) at $z^*$: from your digit to the generator's. A picture the generator
+cannot draw is only approximated: the reconstruction shows what it can do. A conditional GAN also finds the
+class; a StyleGAN searches its intermediate space $W$ (and optimises its noise inputs, kept noise-like by a
+penalty on their spatial correlation). A walk from a projected code uses it as found: truncation applies to seeds.
+With a conditional GAN the walk also goes from one class embedding to the other; seed $s$ asks for digit $s \bmod 10$.
 """
 
 
@@ -46,17 +63,92 @@ SPRITE_N = 101          # one frame per position of the t slider (0, 0.01, ..., 
 SHOW_T_JS = sprite_js("#interp-live .sprite", 0.0, 1 / (SPRITE_N - 1))
 
 
+def _code(state, model):
+    """A projected code kept for this model (None: the seed is used)."""
+    return state["code"] if state and state.get("model") == model else None
+
+
 @friendly
-def frame_view(model, seed_a, seed_b, t, method, truncation):
-    """Every frame the t slider can show, for the page to hold."""
-    sprite = inference.frame_sprite(model, seed_a, seed_b, SPRITE_N, method, float(truncation))
+def frames_view(model, seed_a, seed_b, t, method, truncation, code_a=None, code_b=None):
+    """Every frame the t slider can show, for the page to hold (projected ends replace the seeds)."""
+    sprite = inference.frame_sprite(model, seed_a, seed_b, SPRITE_N, method, float(truncation),
+                                    code_a=_code(code_a, model), code_b=_code(code_b, model))
     return sprite_div(sprite, SPRITE_N, round(float(t) * (SPRITE_N - 1)))
 
 
-def interpolate_views(model, seed_a, seed_b, steps, method, truncation):
+@friendly
+def interpolate_views(model, seed_a, seed_b, steps, method, truncation, code_a=None, code_b=None):
     """The strip, the GIF to show and the same GIF to download."""
-    image, path = interpolate(model, seed_a, seed_b, steps, method, truncation)
+    image, path = inference.interpolate(model, seed_a, seed_b, int(steps), method, float(truncation),
+                                        code_a=_code(code_a, model), code_b=_code(code_b, model))
     return image, path, path
+
+
+def ends_text(model, seed_a, seed_b, code_a, code_b) -> str:
+    """Where the walk starts and ends, in words (a conditional model's seed also asks for a digit)."""
+    try:
+        G = inference.get_model(model)
+    except Exception:               # the views already said what is wrong with the model
+        G = None
+    n = getattr(G, "n_classes", None) if getattr(G, "family", None) == "cgan" else None
+
+    def end(name, seed, state):
+        if _code(state, model) is not None:
+            return f"**{name}**: {state['what']}"
+        digit = inference.whole(seed)
+        return f"**{name}**: seed {seed}" + (f" (digit {digit % n})" if n and digit is not None else "")
+    return " · ".join([end("A", seed_a, code_a), end("B", seed_b, code_b)])
+
+
+# ----------------------------------------------------------------------------- start from a picture
+
+PROJECT_STEPS = inference.projection.DEFAULT_STEPS
+
+
+def progress_picture(p):
+    """Your picture as the generator sees it, beside the reconstruction so far."""
+    return grid(torch.stack([p.target, p.image]), nrow=2, cell=128)
+
+
+def project_view(model, picture, which, code_a, code_b, source="upload"):
+    """Project a picture, showing the reconstruction every few steps; at the end it becomes end A or B."""
+    try:
+        model = inference.page_model(model)            # these events run with preprocess=False: check it here
+        if which not in ("A", "B"):
+            raise ValueError(f"the projection becomes end A or B of the walk, not {which!r}")
+        picture = drawing_pad.decode(picture) if source == "drawing" else picture
+        for p in inference.project_progress(model, picture, PROJECT_STEPS):
+            read = f", reads as {p.label}" if p.label is not None else ""
+            caption = (f"Step {p.step}/{p.steps}: reconstruction error {p.error:.3f} "
+                       f"(mean pixel difference){read}, {p.seconds:.1f} s")
+            if not p.done:
+                yield progress_picture(p), caption, gr.skip(), gr.skip()
+                continue
+            state = {"model": model, "code": p.code,
+                     "what": f"your {'drawing' if source == 'drawing' else 'picture'}{read} (error {p.error:.3f})"}
+            yield (progress_picture(p), caption + f". It is now end {which} of the walk.",
+                   state if which == "A" else gr.skip(), state if which == "B" else gr.skip())
+    except Exception as e:
+        raise user_error(e, "project_view") from None
+
+
+def project_drawing(model, drawing, which, code_a, code_b):
+    yield from project_view(model, drawing, which, code_a, code_b, source="drawing")
+
+
+@friendly
+def project(model="dcgan-mnist", image=None, steps=inference.projection.DEFAULT_STEPS):
+    """/project: (the projected picture, JSON with the code and the reconstruction error)."""
+    p = inference.project(inference.page_model(model), image, steps)
+    return to_pil(p.image, inference.DISPLAY), inference.projection.code_json(p, model)
+
+
+def forget():
+    return None
+
+
+def examples() -> list[str]:
+    return [str(p) for p in sorted((assets_dir() / "projection").glob("*.png"))]
 
 
 def build(ctx: TabContext) -> None:
@@ -67,7 +159,7 @@ def build(ctx: TabContext) -> None:
                 seed_a = gr.Number(19, label="Seed A", precision=0, minimum=0, scale=3, elem_id="interp-seed-a")
                 rand_a = gr.Button("Random", scale=1, min_width=60)
             with gr.Row():
-                seed_b = gr.Number(4, label="Seed B", precision=0, minimum=0, scale=3)
+                seed_b = gr.Number(4, label="Seed B", precision=0, minimum=0, scale=3, elem_id="interp-seed-b")
                 rand_b = gr.Button("Random", scale=1, min_width=60)
             steps = gr.Slider(2, 32, 10, step=1, label="Steps (frames)", elem_id="interp-steps")
             method = gr.Radio(["slerp", "lerp"], value="slerp", label="Path",
@@ -76,6 +168,7 @@ def build(ctx: TabContext) -> None:
             truncation = gr.Slider(0.0, 1.5, 1.0, step=0.05, label="Truncation ψ",
                                    info="ψ < 1 pulls codes to the centre: cleaner, less varied")
         with gr.Column(scale=3):
+            ends = gr.Markdown("**A**: seed 19 · **B**: seed 4", elem_id="interp-ends")
             strip = gr.Image(label="Frames from A to B", elem_classes=["pixelart"], elem_id="interp-strip", type="pil",
                              format="png", interactive=False,
                              buttons=["download", "fullscreen"])
@@ -89,26 +182,78 @@ def build(ctx: TabContext) -> None:
                 with gr.Column():
                     gif = gr.Image(label="Animated GIF (A → B → A)", elem_classes=["pixelart"], type="filepath", interactive=False, height=320)
                     gif_file = gr.File(label="Download the GIF", interactive=False)
+    with gr.Accordion("Start from a picture: draw or upload a digit, and walk from it", open=True,
+                      elem_id="interp-project"):
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=1, min_width=240):
+                gr.Markdown("**Draw a digit** (white on black); it is projected when you let go.")
+                pad = drawing_pad.DrawingPad(elem_id="interp-pad")
+                clear = gr.Button("Clear the pad", size="sm")
+            with gr.Column(scale=1, min_width=240):
+                upload = gr.Image(label="…or upload a picture", type="filepath", sources=["upload", "clipboard"],
+                                  height=200, elem_id="interp-upload")
+                gallery = gr.Gallery(examples(), label="Examples: click one", columns=3, height=120,
+                                     allow_preview=False, buttons=[], interactive=False, object_fit="contain",
+                                     elem_id="interp-examples")
+                which = gr.Radio(["A", "B"], value="A", label="Your picture becomes end", elem_id="interp-which")
+                with gr.Row():
+                    back_a = gr.Button("A: back to its seed", size="sm")
+                    back_b = gr.Button("B: back to its seed", size="sm")
+            with gr.Column(scale=2, min_width=300):
+                progress = gr.Image(label="Your picture (left) and the generator's closest picture (right)",
+                                    elem_classes=["pixelart"], elem_id="interp-projection", type="pil", format="png",
+                                    interactive=False, height=280)
+                caption = gr.Markdown(elem_id="interp-projection-caption")
     explain(EXPLANATION)
 
-    inputs = [model, seed_a, seed_b, steps, method, truncation]
-    frame_inputs = [model, seed_a, seed_b, t, method, truncation]
+    code_a, code_b = gr.State(None), gr.State(None)       # per page: a projected code for end A / end B
+    inputs = [model, seed_a, seed_b, steps, method, truncation, code_a, code_b]
+    frame_inputs = [model, seed_a, seed_b, t, method, truncation, code_a, code_b]
+    ends_inputs = [model, seed_a, seed_b, code_a, code_b]
 
-    gr.on([model.change, seed_a.change, seed_b.change, steps.release, method.change, truncation.release],
-          interpolate_views, inputs, [strip, gif, gif_file], api_name="_interpolate_live", api_visibility="private",
-          trigger_mode="always_last")
-    gr.on([model.change, seed_a.change, seed_b.change, method.change, truncation.release],
-          frame_view, frame_inputs, live, api_name="_frames_live", api_visibility="private",
-          show_progress="hidden", trigger_mode="always_last")
+    def redraw(event):
+        """After `event`: the strip and GIF, the frames the t slider shows, and the ends' names."""
+        event.then(interpolate_views, inputs, [strip, gif, gif_file], api_visibility="private") \
+             .then(frames_view, frame_inputs, live, api_visibility="private", show_progress="hidden") \
+             .then(ends_text, ends_inputs, ends, api_visibility="private", show_progress="hidden")
+
+    gr.on([steps.release, method.change, truncation.release], interpolate_views, inputs, [strip, gif, gif_file],
+          api_name="_interpolate_live", api_visibility="private", trigger_mode="always_last")
+    gr.on([method.change, truncation.release], frames_view, frame_inputs, live, api_name="_frames_live",
+          api_visibility="private", show_progress="hidden", trigger_mode="always_last")
+    # A new seed drops the projected code of its end (a new model: of both ends), then everything is redrawn.
+    redraw(seed_a.change(forget, None, code_a, api_visibility="private", queue=False))
+    redraw(seed_b.change(forget, None, code_b, api_visibility="private", queue=False))
+    redraw(model.change(lambda: (None, None), None, [code_a, code_b], api_visibility="private", queue=False))
+    redraw(back_a.click(forget, None, code_a, api_visibility="private", queue=False))
+    redraw(back_b.click(forget, None, code_b, api_visibility="private", queue=False))
     t.input(None, t, None, js=SHOW_T_JS, api_visibility="private")      # in the page: no request per position
     rand_a.click(random_seed, None, seed_a, api_visibility="private")
     rand_b.click(random_seed, None, seed_b, api_visibility="private")
 
-    # Named API endpoint (api.md): the same function, its exact parameter names.
-    hidden, hidden_frame = gr.Button(visible=False), gr.Button(visible=False)
-    hidden.click(interpolate, inputs, [strip, gif_file], api_name="interpolate")
-    hidden_frame.click(interpolate_frame, frame_inputs, frame, api_name="interpolate_frame", concurrency_limit=4)
+    # Start from a picture: the reconstruction every few steps, then the walk from (or to) it.
+    redraw(pad.input(project_drawing, [model, pad, which, code_a, code_b], [progress, caption, code_a, code_b],
+                     api_name="_project_drawing", api_visibility="private", trigger_mode="always_last"))
+    project_upload = dict(fn=project_view, inputs=[model, upload, which, code_a, code_b],
+                          outputs=[progress, caption, code_a, code_b], api_visibility="private", preprocess=False)
+    redraw(upload.upload(api_name="_project_upload", trigger_mode="always_last", **project_upload))
+    redraw(gallery.select(pick_example, None, upload, api_visibility="private", show_progress="hidden")
+           .then(**project_upload))
+    clear.click(lambda: "", None, pad, api_visibility="private", queue=False)
+
+    # Named API endpoints (api.md): the same functions, their exact parameter names.
+    with gr.Row(visible=False):
+        api_image = gr.Image(type="filepath")
+        api_steps = gr.Number(inference.projection.DEFAULT_STEPS, precision=0)
+        api_json = gr.JSON()
+        hidden, hidden_frame, hidden_project = gr.Button(), gr.Button(), gr.Button()
+    hidden.click(interpolate, inputs[:6], [strip, gif_file], api_name="interpolate")
+    hidden_frame.click(interpolate_frame, frame_inputs[:6], frame, api_name="interpolate_frame", concurrency_limit=4)
+    hidden_project.click(project, [model, api_image, api_steps], [progress, api_json], api_name="project",
+                         preprocess=False)
 
     ctx.on_show(interpolate_views, inputs, [strip, gif, gif_file], api_name="_interpolate_load",
-                  api_visibility="private")
-    ctx.on_show(frame_view, frame_inputs, live, api_name="_frame_load", api_visibility="private")
+                api_visibility="private")
+    ctx.on_show(frames_view, frame_inputs, live, api_name="_frame_load", api_visibility="private")
+    ctx.on_show(ends_text, ends_inputs, ends, api_name="_ends_load", api_visibility="private", show_progress="hidden",
+                queue=False)

@@ -9,9 +9,9 @@ JobManager as their first argument (bound with functools.partial in build).
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import shutil
-import uuid
 from pathlib import Path
 
 import gradio as gr
@@ -19,12 +19,13 @@ import gradio as gr
 from training import jobs as J
 from training.datasets import DATASETS as NAMED_DATASETS
 from training.datasets.folder import EXTENSIONS, DatasetError
+from training.engine import PRECISIONS, available_devices
 from training.families import TRAINERS, get_trainer_class
 from training.losses import LOSSES
 
 from .. import hub
 from . import uploads
-from .common import TabContext, explain, friendly, user_error
+from .common import TabContext, browser_key, explain, friendly, user_error
 from .training_view import curves, dataset_preview, plot_value, progress_html, status_text, warnings_md
 
 TITLE = "Training"
@@ -44,12 +45,21 @@ $L_D = \mathbb E[\max(0, 1-D(x))] + \mathbb E[\max(0, 1+D(G(z)))]$, $L_G = -\mat
 **Two learning rates** (TTUR, Heusel et al. 2017) let D learn faster or slower than G.
 **Spectral norm** (Miyato et al. 2018) divides each D weight by its largest singular value, keeping D smooth.
 
+**Device.** *auto* trains on a GPU when the machine has one (in bf16 or fp16 mixed precision), else on the CPU
+in fp32; `gan-studio train --device ... --precision ...` runs the same engine from a terminal, also on several
+processes or machines (`--nproc`, `torchrun`).
+
 **Warnings.** If D's loss sits near 0, D wins outright and G gets no useful gradient. If the samples become
 far less different from each other than real images are (mean pairwise distance), G has *mode collapsed*.
-A NaN or exploding loss stops the job; the last good checkpoint is kept.
+Neither is judged in the first 500 steps, when even a healthy run looks like that.
+A NaN or exploding loss stops the job: the status says which checkpoint (saved every *checkpoint interval*
+steps) is kept, and no model is exported from a run that diverged.
+
+**Sharing.** One job runs at a time. Every page sees it; only the page that started it can pause, resume or stop it.
 """
 
-LABELS = {"mnist": "MNIST digits (shipped 10k, or your downloaded 60k)", "landscapes": "Synthetic landscapes",
+LABELS = {"mnist": "MNIST digits (shipped 10k, or your downloaded 60k)",
+          "mnist-train": "MNIST without the 2,000 digits held out for evaluation", "landscapes": "Synthetic landscapes",
           "faces": "Synthetic faces", "summer2winter": "Unpaired summer/winter landscapes"}
 DATASETS = [(LABELS.get(n, n), n) for n in NAMED_DATASETS] + [
     ("MNIST: download the 60k training set", "mnist-download"), ("Your images (upload below)", "upload")]
@@ -69,6 +79,23 @@ def _streaming(fn):
     return wrapper
 
 
+def bind_jobs(fn, jobs: J.JobManager):
+    """fn(jobs, ...) as a handler of its other parameters. Unlike functools.partial, Gradio still reads its
+    type hints (it hands a gr.Request to the parameter annotated so: who sent the event) and sees whether
+    it streams."""
+    if inspect.isgeneratorfunction(fn):
+        @functools.wraps(fn)
+        def bound(*args, **kwargs):
+            yield from fn(jobs, *args, **kwargs)
+    else:
+        @functools.wraps(fn)
+        def bound(*args, **kwargs):
+            return fn(jobs, *args, **kwargs)
+    sig = inspect.signature(fn)
+    bound.__signature__ = sig.replace(parameters=list(sig.parameters.values())[1:])
+    return bound
+
+
 def family_defaults(family: str) -> dict:
     d = dict(get_trainer_class(family).DEFAULTS)
     d.setdefault("spectral_norm", False)
@@ -85,21 +112,27 @@ def _preview(dataset: str, img_size: int):
     return dataset_preview(dataset, img_size)
 
 
-def preview(family, dataset, upload):
-    """(grid of a few training images, description) for the chosen dataset; problems become the description."""
+def _current_dataset(jobs: J.JobManager | None) -> str | None:
+    job = jobs.current if jobs is not None else None
+    return str(job.spec.dataset) if job is not None and job.spec.dataset else None
+
+
+def preview(family, dataset, upload, jobs: J.JobManager | None = None):
+    """(grid of a few training images, description) for the chosen dataset; problems become the description.
+    Only what this page may train on is shown (uploads.dataset_source)."""
     size = int(family_defaults(family).get("img_size") or 32)
     try:
-        if dataset == "upload":
-            if not upload:
-                return None, "Upload a .zip or a folder of images below."
-            image, desc = _preview(upload, size)
+        if dataset == "upload" and not upload:
+            return None, "Upload a .zip or a folder of images below."
+        if dataset == "mnist-download":
+            image, desc = _preview("mnist", size)
+            desc += " (preview; the 60k training split is downloaded when you press Start)"
         else:
-            image, desc = _preview("mnist" if dataset == "mnist-download" else dataset, size)
-            if dataset == "mnist-download":
-                desc += " (preview; the 60k training split is downloaded when you press Start)"
+            name, _ = uploads.dataset_source(dataset, upload, _current_dataset(jobs))
+            image, desc = _preview(name, size)
         return image, f"**Training data:** {LABELS.get(desc, desc)}"
     except Exception as e:
-        return None, f"**Cannot use {dataset}:** {e}"
+        return None, f"**Cannot use this dataset:** {e}"
 
 
 def prepare_upload(files, family, jobs: J.JobManager | None = None):
@@ -110,20 +143,18 @@ def prepare_upload(files, family, jobs: J.JobManager | None = None):
     paths = [str(getattr(f, "name", f)) for f in (files if isinstance(files, list) else [files]) if f]
     if not paths:
         return None, gr.skip(), None, "Upload a .zip or a folder of images."
-    dest = None
     if len(paths) == 1 and paths[0].lower().endswith(".zip"):
-        path = paths[0]
+        path = uploads.keep_zip(paths[0])       # out of Gradio's shared cache, into this studio's uploads
+        dest = Path(path).parent
     else:                                       # gradio stores each file apart: gather them in one folder
-        dest = uploads.uploads_dir() / f"upload-{uuid.uuid4().hex[:8]}"
-        dest.mkdir(parents=True)
+        dest = uploads.new_upload_dir()
         for i, p in enumerate(x for x in paths if x.lower().endswith(EXTENSIONS)):
             shutil.copyfile(p, dest / f"{i:05d}_{Path(p).name}")
         path = str(dest)
     try:
         image, desc = _preview(path, int(family_defaults(family).get("img_size") or 32))   # validates it
     except DatasetError as e:
-        if dest is not None:
-            shutil.rmtree(dest, ignore_errors=True)
+        shutil.rmtree(dest, ignore_errors=True)
         return None, gr.skip(), None, f"**Cannot use this upload:** {e}"
     return path, "upload", image, f"**Training data:** {desc}"
 
@@ -140,33 +171,41 @@ def ui_frames(jobs: J.JobManager, job):
 
 
 def launch(jobs: J.JobManager, family, dataset, upload, steps, batch_size, lr_g, lr_d, loss, sample_every, seed,
-           spectral_norm=None, run_name="", resume=False):
-    if dataset == "upload":
-        if not upload:
-            raise ValueError("Upload a .zip or a folder of images first (Your images).")
-        dataset = upload
-    name, kwargs = uploads.dataset_source(dataset)
-    spec = J.make_spec(family, name, steps, batch_size, lr_g, lr_d, loss, sample_every, seed, spectral_norm)
-    return jobs.start(spec, name=run_name or None, resume=bool(resume), **kwargs)
+           spectral_norm=None, run_name="", resume=False, checkpoint_every=None, owner=None, device="auto",
+           precision="auto"):
+    name, kwargs = uploads.dataset_source(dataset, upload, _current_dataset(jobs))
+    spec = J.make_spec(family, name, steps, batch_size, lr_g, lr_d, loss, sample_every, seed, spectral_norm,
+                       checkpoint_every, device, precision)
+    return jobs.start(spec, name=run_name or None, resume=bool(resume), owner=owner, **kwargs)
+
+
+def _who(key, request: gr.Request | None) -> tuple:
+    """The identities a request carries: the page's key (kept in its browser) and its Gradio session."""
+    return (key or None, getattr(request, "session_hash", None))
 
 
 @_streaming
 def start_ui(jobs: J.JobManager, family, dataset, upload, steps, batch_size, lr_g, lr_d, loss, spectral_norm, seed,
-             sample_every, run_name, resume):
+             sample_every, checkpoint_every, run_name, resume, device, precision, key, request: gr.Request = None):
+    owner = key or getattr(request, "session_hash", None)
     yield from ui_frames(jobs, launch(jobs, family, dataset, upload, steps, batch_size, lr_g, lr_d, loss,
-                                      sample_every, seed, spectral_norm, run_name, resume))
+                                      sample_every, seed, spectral_norm, run_name, resume, checkpoint_every, owner,
+                                      device, precision))
 
 
 @_streaming
-def train_start(jobs: J.JobManager, family, dataset, steps, batch_size, lr, loss, sample_every, seed):
-    """/train_start: streams (samples, losses table, status text) until the job ends."""
-    job = launch(jobs, family, dataset, None, steps, batch_size, lr, lr, loss, sample_every, seed)
+def train_start(jobs: J.JobManager, family, dataset, steps, batch_size, lr, loss, sample_every, seed,
+                checkpoint_every=500, request: gr.Request = None):
+    """/train_start: streams (samples, losses table, status text) until the job ends. The job belongs to this
+    client (its session): only it can stop it with /train_stop."""
+    job = launch(jobs, family, dataset, None, steps, batch_size, lr, lr, loss, sample_every, seed,
+                 checkpoint_every=checkpoint_every, owner=getattr(request, "session_hash", None))
     for view in jobs.watch(job):
         yield job.samples_file(), curves(view), status_text(view)
 
 
 FORM_FIELDS = ("family", "dataset", "steps", "batch_size", "lr_g", "lr_d", "loss", "spectral_norm", "seed",
-               "sample_every")
+               "sample_every", "checkpoint_every", "device", "precision")
 
 
 def job_form(job) -> tuple:
@@ -176,7 +215,8 @@ def job_form(job) -> tuple:
     spec = job.spec
     dataset = spec.dataset if spec.dataset in KNOWN else str(spec.dataset)
     return (spec.family, gr.Dropdown(choices=dataset_choices(dataset), value=dataset), spec.steps, spec.batch_size,
-            spec.lr_g, spec.lr_d, spec.loss, spec.spectral_norm, spec.seed, spec.sample_every, job.name)
+            spec.lr_g, spec.lr_d, spec.loss, spec.spectral_norm, spec.seed, spec.sample_every, spec.checkpoint_every,
+            spec.device, spec.precision, job.name)
 
 
 def reattach(jobs: J.JobManager):
@@ -196,20 +236,39 @@ def train_status(jobs: J.JobManager) -> str:
     return status_text(jobs.view())
 
 
-def train_stop(jobs: J.JobManager) -> str:
-    """/train_stop: stop the job (its checkpoint and model are kept) and say where it ended."""
+def _control(jobs: J.JobManager, action: str, who: tuple, page: bool) -> str:
+    """Pause, resume or stop for the page or client that started the job. Anyone else is told why not: a page
+    in a message box (its status box keeps showing the watched job), a script in the text."""
+    try:
+        return status_text(getattr(jobs, action)(who=who))
+    except J.NotOwner as e:
+        if page:
+            gr.Warning(str(e), duration=10)
+            return gr.skip()
+        return f"{e}\n\n{status_text(jobs.view())}"
+
+
+def train_stop(jobs: J.JobManager, request: gr.Request = None) -> str:
+    """/train_stop: stop the job this client started (its checkpoint and model are kept) and say where it ended."""
     view = jobs.view()
     if view is None or view.state in J.TERMINAL:
         return "No training job is running. " + status_text(view)
-    return status_text(jobs.stop())
+    return _control(jobs, "stop", _who(None, request), page=False)
 
 
-def train_pause(jobs: J.JobManager) -> str:
-    return status_text(jobs.pause())
+def stop_ui(jobs: J.JobManager, key, request: gr.Request = None) -> str:
+    view = jobs.view()
+    if view is None or view.state in J.TERMINAL:
+        return "No training job is running. " + status_text(view)
+    return _control(jobs, "stop", _who(key, request), page=True)
 
 
-def train_resume(jobs: J.JobManager) -> str:
-    return status_text(jobs.resume())
+def train_pause(jobs: J.JobManager, key=None, request: gr.Request = None) -> str:
+    return _control(jobs, "pause", _who(key, request), page=True)
+
+
+def train_resume(jobs: J.JobManager, key=None, request: gr.Request = None) -> str:
+    return _control(jobs, "resume", _who(key, request), page=True)
 
 
 @friendly
@@ -253,6 +312,13 @@ def build(ctx: TabContext) -> None:
             with gr.Row():
                 seed = gr.Number(0, label="Seed", precision=0, minimum=0)
                 sample_every = gr.Number(d["sample_every"], label="Sample every N steps", precision=0, minimum=1)
+                checkpoint_every = gr.Number(500, label="Checkpoint every N steps", precision=0, minimum=1,
+                                             info="what Resume and a diverged run fall back to")
+            with gr.Row():
+                device = gr.Dropdown(available_devices(), value="auto", label="Device", elem_id="train-device",
+                                     info="auto: a GPU when there is one, else the CPU")
+                precision = gr.Dropdown(list(PRECISIONS), value="auto", label="Precision", elem_id="train-precision",
+                                        info="auto: fp32 on a CPU, bf16/fp16 on a GPU")
             with gr.Row():
                 run_name = gr.Textbox(label="Run name", placeholder="automatic", scale=2,
                                       info="also the saved model's name")
@@ -283,42 +349,47 @@ def build(ctx: TabContext) -> None:
                 push = gr.Button("Push to the Hub", scale=1)
     explain(EXPLANATION)
     lr = gr.Number(2e-4, visible=False)      # the API's single learning rate
+    api_checkpoint_every = gr.Number(500, visible=False, precision=0)
+    key = ctx.key if ctx.key is not None else browser_key(ctx.demo)      # this browser's key: it owns its jobs
 
     ui_out = [samples, loss_plot, prob_plot, progress, warnings, status, push_name]
-    start.click(bind(start_ui, jobs), [family, dataset, upload, steps, batch_size, lr_g, lr_d, loss, spectral_norm,
-                                       seed, sample_every, run_name, resume], ui_out, api_name="_train_start_ui",
-                api_visibility="private", concurrency_limit=None, show_progress="minimal")
-    pause.click(bind(train_pause, jobs), None, status, api_name="_train_pause", api_visibility="private",
+    start.click(bind_jobs(start_ui, jobs), [family, dataset, upload, steps, batch_size, lr_g, lr_d, loss, spectral_norm,
+                                       seed, sample_every, checkpoint_every, run_name, resume, device, precision,
+                                       key], ui_out,
+                api_name="_train_start_ui", api_visibility="private", concurrency_limit=None, show_progress="minimal")
+    pause.click(bind_jobs(train_pause, jobs), key, status, api_name="_train_pause", api_visibility="private",
                 concurrency_limit=None)
-    cont.click(bind(train_resume, jobs), None, status, api_name="_train_resume", api_visibility="private",
+    cont.click(bind_jobs(train_resume, jobs), key, status, api_name="_train_resume", api_visibility="private",
                concurrency_limit=None)
-    stop.click(bind(train_stop, jobs), None, status, api_name="_train_stop_ui", api_visibility="private",
+    stop.click(bind_jobs(stop_ui, jobs), key, status, api_name="_train_stop_ui", api_visibility="private",
                concurrency_limit=None)
     push.click(push_model, [push_name, repo], status, api_name="_train_push", api_visibility="private")
     family.input(fill, family, [dataset, steps, batch_size, lr_g, lr_d, loss, sample_every, spectral_norm],
                   api_name="_train_defaults", api_visibility="private")
-    dataset.change(preview, [family, dataset, upload], [data_image, data_desc], api_name="_train_preview",
-                   api_visibility="private", trigger_mode="always_last")
+    dataset.change(bind(preview, jobs=jobs), [family, dataset, upload], [data_image, data_desc],
+                   api_name="_train_preview", api_visibility="private", trigger_mode="always_last")
     for widget, api in ((up_files, "_train_upload_files"), (up_dir, "_train_upload_dir")):
         widget.upload(bind(prepare_upload, jobs=jobs), [widget, family], [upload, dataset, data_image, data_desc],
                       api_name=api, api_visibility="private")
 
     # Named API endpoints (api.md)
     hidden = gr.Button(visible=False)
-    hidden.click(bind(train_start, jobs), [family, dataset, steps, batch_size, lr, loss, sample_every, seed],
+    hidden.click(bind_jobs(train_start, jobs), [family, dataset, steps, batch_size, lr, loss, sample_every, seed,
+                                           api_checkpoint_every],
                  [samples, loss_plot, status], api_name="train_start", concurrency_limit=None)
-    gr.api(bind(train_stop, jobs), api_name="train_stop", api_description=train_stop.__doc__,
+    gr.api(bind_jobs(train_stop, jobs), api_name="train_stop", api_description=train_stop.__doc__,
            concurrency_limit=None)
-    gr.api(bind(train_status, jobs), api_name="train_status", api_description=train_status.__doc__,
+    gr.api(bind_jobs(train_status, jobs), api_name="train_status", api_description=train_status.__doc__,
            concurrency_limit=None)
 
-    form = [family, dataset, steps, batch_size, lr_g, lr_d, loss, spectral_norm, seed, sample_every, run_name]
-    ctx.on_show(bind(reattach, jobs), None, ui_out + form, api_name="_train_reattach", api_visibility="private",
+    form = [family, dataset, steps, batch_size, lr_g, lr_d, loss, spectral_norm, seed, sample_every, checkpoint_every,
+            device, precision, run_name]
+    ctx.on_show(bind_jobs(reattach, jobs), None, ui_out + form, api_name="_train_reattach", api_visibility="private",
                   concurrency_limit=None, show_progress="hidden")
-    watch.click(bind(reattach, jobs), None, ui_out + form, api_name="_train_watch", api_visibility="private",
+    watch.click(bind_jobs(reattach, jobs), None, ui_out + form, api_name="_train_watch", api_visibility="private",
                 concurrency_limit=None, show_progress="hidden")   # a job started elsewhere (API, another page)
-    ctx.on_show(preview, [family, dataset, upload], [data_image, data_desc], api_name="_train_preview_load",
-                  api_visibility="private")
+    ctx.on_show(bind(preview, jobs=jobs), [family, dataset, upload], [data_image, data_desc],
+                api_name="_train_preview_load", api_visibility="private")
 
 
 
@@ -327,9 +398,11 @@ def push_to_hub(model: str, repo_id: str = "") -> str:
     """Upload a trained model folder to the Hugging Face Hub; every failure is a sentence a user can act on."""
     if not model:
         raise ValueError("Train a model first: its name appears here when the job ends.")
+    model = str(model).strip()
     folder = hub.user_models_dir() / model
-    if not (folder / hub.CONFIG_NAME).is_file():
-        raise ValueError(f"no trained model called {model!r} in {hub.user_models_dir()}")
+    if not J.NAME_RE.match(model) or folder.parent != hub.user_models_dir() or not (folder / hub.CONFIG_NAME).is_file():
+        raise ValueError(f"no trained model called {model[:80]!r} here: only the studio's trained models (their "
+                         "names appear in the model lists) can be pushed")
     if os.environ.get("HF_HUB_OFFLINE", "0").lower() in ("1", "true", "yes"):
         raise ValueError("The studio runs offline (HF_HUB_OFFLINE is set): cannot push to the Hugging Face Hub.")
     import huggingface_hub

@@ -51,7 +51,7 @@ def status_text(view: JobView | None) -> str:
         return "idle: no training job yet"
     pct = 100 * view.step / max(view.total, 1)
     losses = ", ".join(f"{k} {v:.3f}" for k, v in view.losses.items())
-    lines = [f"Job '{view.name}' ({view.family} on {view.dataset}): {view.state}, "
+    lines = [f"Job '{view.name}' ({view.family} on {view.dataset}, {view.device}): {view.state}, "
              f"step {view.step}/{view.total} ({pct:.0f}%)"]
     if view.state in ("running", "paused"):
         lines.append(f"{view.steps_per_s:.1f} steps/s, ETA {_duration(view.eta_s)}")

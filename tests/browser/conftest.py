@@ -122,3 +122,17 @@ def drag(page, box, points, steps_between: int = 3) -> None:
     for x, y in xy[1:]:
         page.mouse.move(x, y, steps=steps_between)
     page.mouse.up()
+
+
+def sweep(page, slider_elem_id: str, sprite, start: float = 0.05, step: float = 0.045, moves: int = 20) -> set:
+    """Drag a slider from `start` (a fraction of its width) in `moves` moves of `step` with the real mouse;
+    -> the frames (data-i) the sprite showed after each move."""
+    box = page.locator(f"#{slider_elem_id} input[type=range]").bounding_box()
+    y, seen = box["y"] + box["height"] / 2, set()
+    page.mouse.move(box["x"] + start * box["width"], y)
+    page.mouse.down()
+    for i in range(1, moves + 1):
+        page.mouse.move(box["x"] + (start + step * i) * box["width"], y, steps=3)
+        seen.add(sprite.get_attribute("data-i"))
+    page.mouse.up()
+    return seen

@@ -23,6 +23,8 @@ def test_a_long_strip_wraps_and_its_label_covers_no_frame(interp):
     box = slider(interp, "interp-steps").bounding_box()
     drag(interp, box, [(0.5, 0.5), (1.2, 0.5)])                   # to the far right: 32 frames
     wait_new_picture(interp, "interp-strip", old)
+    interp.wait_for_function("() => { const i = document.querySelector('#interp-strip img'); "
+                             "return i && i.complete && i.naturalWidth > 0; }", timeout=30_000)   # decoded
     img = interp.locator("#interp-strip img").first
     shown = img.bounding_box()
     natural = img.evaluate("i => [i.naturalWidth, i.naturalHeight]")
@@ -58,3 +60,54 @@ def test_an_empty_seed_says_so(interp, page_errors):
     toast = interp.get_by_text("seed A is empty")
     toast.first.wait_for(timeout=15_000)
     assert interp.get_by_text("TypeError").count() == 0
+
+
+def pad_stroke(page, points):
+    """Draw one stroke on the drawing pad with the mouse (points: fractions of the pad)."""
+    pad = page.locator("#interp-pad canvas")
+    pad.scroll_into_view_if_needed()
+    drag(page, pad.bounding_box(), points, steps_between=6)
+
+
+def wait_projected(page, which: str, timeout_s: float = 120) -> list[str]:
+    """Wait until the projection made end `which`; -> the progress pictures seen on the way."""
+    seen, caption = [], page.locator("#interp-projection-caption")
+    for _ in range(int(timeout_s * 10)):
+        src = img_src(page, "interp-projection")
+        if src and src not in seen:
+            seen.append(src)
+        if f"now end {which}" in caption.inner_text():
+            return seen
+        page.wait_for_timeout(100)
+    raise AssertionError(f"no projection into end {which} in {timeout_s} s; caption: {caption.inner_text()!r}")
+
+
+def test_drawing_a_digit_projects_it_live_and_the_walk_starts_there(interp):
+    old_strip = img_src(interp, "interp-strip")
+    pad_stroke(interp, [(0.3, 0.2), (0.7, 0.2), (0.45, 0.85)])              # a 7
+    seen = wait_projected(interp, "A")
+    assert len(seen) >= 3                                                   # the reconstruction, every few steps
+    assert "Step 150/150" in interp.locator("#interp-projection-caption").inner_text()
+    wait_new_picture(interp, "interp-strip", old_strip)
+    interp.get_by_text("A: your drawing").wait_for(timeout=20_000)
+    interp.get_by_role("button", name="A: back to its seed").click()
+    interp.get_by_text("A: seed 19").wait_for(timeout=20_000)
+
+
+def test_uploading_a_picture_projects_it_into_end_b(interp):
+    from studio.ui.interpolation import examples
+
+    interp.locator("#interp-which label", has_text="B").click()
+    old_strip = img_src(interp, "interp-strip")
+    interp.locator("#interp-upload input[type=file]").set_input_files(examples()[0])
+    wait_projected(interp, "B")
+    wait_new_picture(interp, "interp-strip", old_strip)
+    interp.get_by_text("B: your picture").wait_for(timeout=20_000)
+
+
+def test_a_blank_picture_says_so(interp, tmp_path):
+    from PIL import Image
+
+    Image.new("RGB", (64, 64), "black").save(tmp_path / "blank.png")
+    interp.locator("#interp-upload input[type=file]").set_input_files(str(tmp_path / "blank.png"))
+    interp.get_by_text("the picture is empty").first.wait_for(timeout=30_000)

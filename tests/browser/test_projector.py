@@ -15,7 +15,7 @@ def test_every_tab_title_fits_at_1024x768(browser, studio_url):
     page.get_by_role("tab", name="GauGAN", exact=True).click()
     page.wait_for_timeout(1500)
     title = page.locator("#gaugan-editor-title")
-    box, editor = title.bounding_box(), page.locator("#gaugan-editor").bounding_box()
+    box, editor = title.bounding_box(), page.locator("#gaugan-canvas").bounding_box()
     assert title.is_visible() and "Label map" in title.inner_text()
     assert box["y"] + box["height"] <= editor["y"] + 1                 # above the editor, not under its toolbar
     assert title.evaluate("l => l.scrollWidth <= l.clientWidth + 1")   # not cut off

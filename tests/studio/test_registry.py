@@ -10,8 +10,7 @@ import studio
 from studio import hub, inference, registry
 from studio.models.stylegan import TRAINING_FIELDS, Generator, StyleGANConfig
 
-TINY = dict(z_dim=8, w_dim=16, mapping_layers=2, img_size=16, channel_base=64, channel_max=16,
-            d_channel_base=64, d_channel_max=16)
+from tests.helpers import STYLEGAN_TINY as TINY
 
 
 def test_every_family_states_its_facts():

@@ -12,7 +12,8 @@ from training.setup import RunSpec, build_run, split_settings
 FITS = {("dcgan", d) for d in ("mnist", "landscapes", "faces", "folder")} | \
        {("infogan", d) for d in ("mnist", "landscapes", "faces", "folder")} | \
        {("stylegan", d) for d in ("mnist", "landscapes", "faces", "folder")} | \
-       {("spade", "landscapes"), ("cyclegan", "summer2winter")}
+       {("spade", "landscapes"), ("cyclegan", "summer2winter")} | \
+       {(f, "mnist-train") for f in ("dcgan", "infogan", "stylegan")} | {("cgan", "mnist"), ("cgan", "mnist-train")}
 
 
 @pytest.mark.parametrize("family,dataset", list(itertools.product(sorted(FAMILIES), [*DATASETS, "folder"])))

@@ -1,6 +1,7 @@
 """Datasets by name, as the CLI and the training tab name them.
 
     mnist        MNIST digits (idx files: the 10k split shipped here, or the full set)
+    mnist-train  the same without the 2,000 digits the evaluations hold out (the digit classifier's held-out split)
     landscapes   synthetic landscapes with label maps (training.datasets.landscapes)
     faces        synthetic cartoon faces with attributes (training.datasets.faces)
     summer2winter  unpaired summer/winter landscapes for CycleGAN (training.datasets.unpaired)
@@ -12,13 +13,13 @@ from pathlib import Path
 
 from torch.utils.data import Dataset
 
-DATASETS = ("mnist", "landscapes", "faces", "summer2winter")
+DATASETS = ("mnist", "mnist-train", "landscapes", "faces", "summer2winter")
 
 # What each dataset's items carry (a family's step declares what it reads: studio.registry, `needs`).
-PROVIDES = {"mnist": ("image", "class"), "landscapes": ("image", "label_map"), "faces": ("image", "attrs"),
+PROVIDES = {"mnist": ("image", "label"), "mnist-train": ("image", "label"), "landscapes": ("image", "label_map"), "faces": ("image", "attrs"),
             "summer2winter": ("A", "B")}
 FOLDER_PROVIDES = ("image",)          # a folder or zip of your images
-KIND_WORDS = {"image": "images", "class": "class labels", "label_map": "label maps", "attrs": "attributes",
+KIND_WORDS = {"image": "images", "label": "class labels", "label_map": "label maps", "attrs": "attributes",
               "A": "unpaired domain-A images", "B": "domain-B images"}
 
 
@@ -44,6 +45,10 @@ def make_dataset(name: str, img_size: int = 32, channels: int | None = None, **k
         from .mnist import MNISTDataset
 
         return MNISTDataset(img_size=img_size, **kwargs)
+    if name == "mnist-train":
+        from .mnist import MNISTDataset
+
+        return MNISTDataset(img_size=img_size, exclude_heldout=True, **kwargs)
     if name == "landscapes":
         from .landscapes import LandscapeDataset
 

@@ -36,6 +36,8 @@ from torch.utils.data import Dataset
 
 from studio.images import to_tensor
 
+from .cache import RenderCache
+
 HEAD_SHAPES = ["round", "oval", "square"]
 HAIR_STYLES = ["bald", "short", "long", "bun"]
 SKIN_TONES = {"porcelain": (255, 222, 198), "fair": (243, 196, 164), "beige": (226, 172, 130),
@@ -428,21 +430,34 @@ class FaceDataset(Dataset):
     """Cartoon faces: {"image": (3, H, W) float in [-1, 1], "attrs": {name: int or float tensor}}.
 
     Categorical attributes are indices into ``ATTRIBUTES[k]["values"]``, bools 0/1,
-    continuous ones floats. ``overrides`` fix attributes for every sample.
+    continuous ones floats. ``overrides`` fix attributes for every sample. Items are drawn once
+    and read back afterwards (training.datasets.cache; cache=False: draw every time); take(idx)
+    returns the batch of items idx at once, as default_collate would stack them.
     """
 
-    def __init__(self, size: int = 64, length: int = 10000, seed: int = 0, **overrides):
+    def __init__(self, size: int = 64, length: int = 10000, seed: int = 0, cache: bool = True, **overrides):
         _check(overrides)
         self.size, self.length, self.seed, self.overrides = int(size), int(length), int(seed), overrides
+        fields = {"image": ((self.size, self.size, 3), np.uint8)}
+        fields.update({a["name"]: ((), np.float32 if a["kind"] == "continuous" else np.int64) for a in ATTRIBUTES})
+        params = dict(size=self.size, length=self.length, seed=self.seed, overrides=overrides)
+        self.cache = RenderCache("faces", params, __file__, self.length, fields, self._render, use=cache)
 
     def __len__(self) -> int:
         return self.length
 
+    def _render(self, i: int) -> dict:
+        image, attrs = make_face(sample_seed(self.seed, i), self.size, **self.overrides)
+        return {"image": image, **encode_attributes(attrs)}
+
+    def take(self, idx) -> dict:
+        """Items idx as one batch: image (N, 3, H, W), attrs {name: (N,) long or float}."""
+        a = self.cache.get(idx)
+        return {"image": to_tensor(a["image"]),
+                "attrs": {n: torch.from_numpy(np.asarray(a[n])) for n in ATTRIBUTE_NAMES}}
+
     def __getitem__(self, i: int) -> dict:
         if not 0 <= i < self.length:
             raise IndexError(i)
-        image, attrs = make_face(sample_seed(self.seed, i), self.size, **self.overrides)
-        x = to_tensor(image)
-        enc = encode_attributes(attrs)
-        return {"image": x, "attrs": {k: torch.tensor(v, dtype=torch.float32 if isinstance(v, float) else torch.long)
-                                      for k, v in enc.items()}}
+        b = self.take([i])
+        return {"image": b["image"][0], "attrs": {k: v[0] for k, v in b["attrs"].items()}}

@@ -5,10 +5,14 @@ unreadable or corrupt files are skipped and counted, oversized files are skipped
 counted, a zip that would inflate to too much (a "zip bomb") is refused as a whole,
 and too few usable images is an error. Each image is centre-cropped to a square and
 resized to img_size; the set is kept in memory as uint8 (N, C, S, S).
+
+Pictures are decoded like every other upload (studio.inference.pictures.open_picture: one
+pixel limit), and zip members are inflated by read_zip_member, which stops at MAX_FILE_BYTES
+of real output whatever the member's header claims; the whole zip stops at MAX_ZIP_BYTES of
+real output. An encrypted zip is refused in words.
 """
 from __future__ import annotations
 
-import io
 import zipfile
 from pathlib import Path
 
@@ -17,12 +21,14 @@ import torch
 from PIL import Image
 from torch.utils.data import Dataset
 
+from studio.inference.pictures import MAX_UPLOAD_PIXELS, PictureTooLarge, check_zip_member, open_picture, read_zip_member
+
 EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff")
 MIN_IMAGES = 16                    # fewer than this cannot teach a GAN anything
 MAX_IMAGES = 20_000                # more are ignored (memory: 20k x 3 x 64 x 64 bytes = 245 MB)
 MAX_FILE_BYTES = 20 * 2**20        # one image file
-MAX_PIXELS = 40_000_000            # one decoded image (PIL's own bomb check trips at 2x its limit)
-MAX_ZIP_BYTES = 1 * 2**30          # everything in a zip, uncompressed
+MAX_PIXELS = MAX_UPLOAD_PIXELS     # one decoded image: the studio's one limit for every picture
+MAX_ZIP_BYTES = 1 * 2**30          # everything read from a zip, uncompressed (counted, not declared)
 MAX_ZIP_RATIO = 200                # uncompressed / compressed, for members over 1 MB
 
 
@@ -38,7 +44,12 @@ def _is_image_name(name: str) -> bool:
 
 def _zip_members(zf: zipfile.ZipFile, label: str) -> list[zipfile.ZipInfo]:
     members = [m for m in zf.infolist() if not m.is_dir() and _is_image_name(m.filename)]
-    total = sum(m.file_size for m in members)
+    for m in members:
+        try:
+            check_zip_member(m, label)
+        except ValueError as e:
+            raise DatasetError(str(e)) from None
+    total = sum(m.file_size for m in members)            # what the headers claim; reading counts what is real
     if total > MAX_ZIP_BYTES:
         raise DatasetError(f"{label}: its images would take {total / 2**20:.0f} MB unpacked, over the "
                            f"{MAX_ZIP_BYTES / 2**20:.0f} MB limit; refusing it (a zip bomb, or simply too big)")
@@ -86,13 +97,11 @@ class ImageFolderDataset(Dataset):
                 self.skipped["too large"] += 1
                 continue
             try:
-                with Image.open(io.BytesIO(data)) as img:
-                    if img.width * img.height > MAX_PIXELS:
-                        self.skipped["too large"] += 1
-                        continue
-                    img.load()
+                with open_picture(data, name, MAX_PIXELS) as img:
                     arrays.append(_square(img, img_size, channels))
-            except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, EOFError):
+            except PictureTooLarge:
+                self.skipped["too large"] += 1
+            except (OSError, ValueError, SyntaxError, EOFError):
                 self.skipped["corrupt"] += 1
                 if len(self.corrupt_examples) < 3:
                     self.corrupt_examples.append(name)
@@ -118,14 +127,23 @@ class ImageFolderDataset(Dataset):
             except (zipfile.BadZipFile, OSError) as e:
                 raise DatasetError(f"{path.name}: not a readable zip file ({e})") from None
             with zf:
+                inflated = 0
                 for m in _zip_members(zf, path.name):
                     def read(m=m):
+                        nonlocal inflated
                         if m.file_size > MAX_FILE_BYTES:
                             return None
+                        limit = min(MAX_FILE_BYTES, MAX_ZIP_BYTES - inflated)
                         try:
-                            return zf.read(m)
-                        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):
+                            data = read_zip_member(zf, m, limit)
+                        except (zipfile.BadZipFile, OSError, EOFError):
                             return b""           # decoding fails below: counted as corrupt
+                        inflated += len(data) if data is not None else limit + 1   # the work done, kept or not
+                        if data is None and inflated > MAX_ZIP_BYTES:
+                            raise DatasetError(f"{path.name}: its images inflate to more than "
+                                               f"{MAX_ZIP_BYTES / 2**20:.0f} MB; refusing it (a zip bomb, or simply "
+                                               "too big)")
+                        return data
                     yield m.filename, read
         elif path.is_dir():
             files = sorted(p for p in path.rglob("*") if p.is_file() and _is_image_name(str(p.relative_to(path))))
@@ -141,3 +159,7 @@ class ImageFolderDataset(Dataset):
 
     def __getitem__(self, i: int) -> dict:
         return {"image": self.images[i].float().div(127.5).sub(1.0)}
+
+    def take(self, idx) -> dict:
+        """Items idx as one batch (N, C, S, S)."""
+        return {"image": self.images[torch.as_tensor(idx, dtype=torch.long)].float().div(127.5).sub(1.0)}

@@ -42,6 +42,8 @@ from torch.utils.data import Dataset
 
 from studio.images import to_tensor
 
+from .cache import RenderCache
+
 CLASSES: list[str] = ["sky", "cloud", "mountain", "water", "sand", "grass", "tree", "snow"]
 SKY, CLOUD, MOUNTAIN, WATER, SAND, GRASS, TREE, SNOW = range(len(CLASSES))
 
@@ -694,11 +696,19 @@ def sample_seed(seed: int, i: int) -> int:
 
 
 class LandscapeDataset(Dataset):
-    """Procedural landscapes: {"image": (3, H, W) float in [-1, 1], "label": (H, W) long, "time": int, "season": int}."""
+    """Procedural landscapes: {"image": (3, H, W) float in [-1, 1], "label": (H, W) long, "time": int, "season": int}.
+
+    Items are drawn once and read back afterwards (training.datasets.cache; cache=False: draw every time).
+    take(idx) returns the batch of items idx at once, as default_collate would stack them."""
 
     def __init__(self, size: int = 64, length: int = 10000, seed: int = 0, time: str | None = None,
-                 season: str | None = None):
+                 season: str | None = None, cache: bool = True):
         self.size, self.length, self.seed, self.time, self.season = int(size), int(length), int(seed), time, season
+        S = self.size
+        fields = {"image": ((S, S, 3), np.uint8), "label": ((S, S), np.uint8), "time": ((), np.uint8),
+                  "season": ((), np.uint8)}
+        params = dict(size=S, length=self.length, seed=self.seed, time=time, season=season)
+        self.cache = RenderCache("landscapes", params, __file__, self.length, fields, self._render, use=cache)
 
     def __len__(self) -> int:
         return self.length
@@ -707,10 +717,21 @@ class LandscapeDataset(Dataset):
         """Merged into a model's config by training.setup (class names and display colours)."""
         return {"classes": list(CLASSES), "palette": [c["color"] for c in palette_json()]}
 
+    def _render(self, i: int) -> dict:
+        labels, image, style = make_landscape(sample_seed(self.seed, i), self.size, self.time, self.season)
+        return {"image": image, "label": labels, "time": TIMES.index(style["time"]),
+                "season": SEASONS.index(style["season"])}
+
+    def take(self, idx) -> dict:
+        """Items idx as one batch: image (N, 3, H, W), label (N, H, W), time (N,), season (N,)."""
+        a = self.cache.get(idx)
+        return {"image": to_tensor(a["image"]), "label": torch.from_numpy(a["label"]).long(),
+                "time": torch.from_numpy(np.asarray(a["time"])).long(),
+                "season": torch.from_numpy(np.asarray(a["season"])).long()}
+
     def __getitem__(self, i: int) -> dict:
         if not 0 <= i < self.length:
             raise IndexError(i)
-        labels, image, style = make_landscape(sample_seed(self.seed, i), self.size, self.time, self.season)
-        x = to_tensor(image)
-        return {"image": x, "label": torch.from_numpy(labels.astype(np.int64)),
-                "time": TIMES.index(style["time"]), "season": SEASONS.index(style["season"])}
+        b = self.take([i])
+        return {"image": b["image"][0], "label": b["label"][0], "time": int(b["time"][0]),
+                "season": int(b["season"][0])}

@@ -28,12 +28,24 @@ _REPO = Path(__file__).resolve().parents[2]
 
 
 def default_roots() -> list[Path]:
-    """Where to look for MNIST: $GAN_STUDIO_MNIST, the shared folder beside the repo, the user cache."""
+    """Where to look for MNIST: $GAN_STUDIO_MNIST, the shared folder beside the repo, the studio's own folder
+    ($GAN_STUDIO_HOME/mnist, where a download goes: the last one)."""
+    from studio.paths import studio_home
+
     roots = []
     if os.environ.get("GAN_STUDIO_MNIST"):
         roots.append(Path(os.environ["GAN_STUDIO_MNIST"]))
-    roots += [_REPO.parent / "shared" / "datasets" / "mnist", Path.home() / ".cache" / "gan-studio" / "mnist"]
+    roots += [_REPO.parent / "shared" / "datasets" / "mnist", studio_home() / "mnist"]
     return roots
+
+
+EVAL_HELDOUT, EVAL_SEED = 2000, 0   # the digits every MNIST evaluation holds out (the digit classifier's)
+
+
+def eval_split(n: int, heldout: int = EVAL_HELDOUT, seed: int = EVAL_SEED) -> tuple[torch.Tensor, torch.Tensor]:
+    """(training indices, held-out indices) of n digits: a fixed random `heldout` of them are held out."""
+    perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
+    return perm[heldout:], perm[:heldout]
 
 
 def md5(path: Path) -> str:
@@ -93,10 +105,18 @@ def _torchvision_download(root: Path):
 
 
 class MNISTDataset(Dataset):
-    """Items: {"image": (1, 32, 32) float in [-1, 1], "label": int}."""
+    """Items: {"image": (1, 32, 32) float in [-1, 1], "label": int}.
 
-    def __init__(self, root: str | Path | None = None, img_size: int = 32, download: bool = False):
+    exclude_heldout: leave out the digits the evaluations hold out (eval_split), so a model trained on the
+    rest can be measured on digits it never saw."""
+
+    def __init__(self, root: str | Path | None = None, img_size: int = 32, download: bool = False,
+                 exclude_heldout: bool = False):
         imgs, labels, self.description = load_arrays(root, download=download)
+        if exclude_heldout:
+            keep = eval_split(len(labels))[0].sort().values.numpy()
+            imgs, labels = imgs[keep], labels[keep]
+            self.description += f", without the {EVAL_HELDOUT} digits held out for evaluation"
         x = torch.from_numpy(imgs.copy()).float().div(127.5).sub(1.0)[:, None]  # (N,1,28,28)
         pad = (img_size - 28) // 2
         if pad > 0:
@@ -111,3 +131,8 @@ class MNISTDataset(Dataset):
 
     def __getitem__(self, i: int) -> dict:
         return {"image": self.images[i], "label": self.labels[i]}
+
+    def take(self, idx) -> dict:
+        """Items idx as one batch (a slice of the tensors, as default_collate would stack them)."""
+        idx = torch.as_tensor(idx, dtype=torch.long)
+        return {"image": self.images[idx], "label": self.labels[idx]}

@@ -23,15 +23,15 @@ class UnpairedLandscapes(Dataset):
     """Summer (A) and winter (B) synthetic landscapes from different seeds: {"A", "B"}."""
 
     def __init__(self, size: int = 64, length: int = 10000, seed: int = 0, domain_a: str = "summer",
-                 domain_b: str = "winter"):
+                 domain_b: str = "winter", cache: bool = True):
         from .landscapes import SEASONS, LandscapeDataset
 
         for d in (domain_a, domain_b):
             if d not in SEASONS:
                 raise ValueError(f"unknown season {d!r}; choose from {SEASONS}")
         self.size, self.domain_a, self.domain_b = int(size), domain_a, domain_b
-        self.a = LandscapeDataset(size=size, length=length, seed=SEED_A + 1000 * seed, season=domain_a)
-        self.b = LandscapeDataset(size=size, length=length, seed=SEED_B + 1000 * seed, season=domain_b)
+        self.a = LandscapeDataset(size=size, length=length, seed=SEED_A + 1000 * seed, season=domain_a, cache=cache)
+        self.b = LandscapeDataset(size=size, length=length, seed=SEED_B + 1000 * seed, season=domain_b, cache=cache)
         self.description = (f"unpaired synthetic landscapes ({len(self.a)} {domain_a} and {len(self.b)} {domain_b} "
                             f"pictures from different layout seeds, {self.size} px)")
 
@@ -40,6 +40,9 @@ class UnpairedLandscapes(Dataset):
 
     def __getitem__(self, i: int) -> dict:
         return {"A": self.a[i]["image"], "B": self.b[i]["image"]}
+
+    def take(self, idx) -> dict:
+        return {"A": self.a.take(idx)["image"], "B": self.b.take(idx)["image"]}
 
     def config_fields(self) -> dict:
         return {"domain_a": self.domain_a, "domain_b": self.domain_b}

@@ -8,9 +8,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from safetensors.torch import load_file, save_file
+from safetensors.torch import save_file
 from torch import nn
 
+from studio.models.evalnets import load_weights
 from studio.paths import REPO_ROOT as REPO
 from studio.paths import eval_dir  # noqa: F401 (re-exported)
 WEIGHTS, METRICS = "model.safetensors", "metrics.json"
@@ -34,6 +35,6 @@ def load_aux(model: nn.Module, folder: str | Path, what: str, module: str) -> tu
     folder = Path(folder)
     if not (folder / WEIGHTS).is_file():
         raise FileNotFoundError(f"no {what} in {folder}: train it with `python -m {module} --out {folder}`")
-    model.load_state_dict(load_file(str(folder / WEIGHTS)), strict=True)
+    load_weights(model, folder)
     metrics = json.loads((folder / METRICS).read_text()) if (folder / METRICS).is_file() else {}
-    return model.eval().requires_grad_(False), metrics
+    return model, metrics

@@ -23,6 +23,9 @@ from torch import nn
 
 from studio.images import to_tensor
 
+from studio.models.evalnets import FACE_HEADS as HEADS  # noqa: F401 (the network lives with the studio)
+from studio.models.evalnets import FaceAttrNet
+
 from .aux_models import METRICS, REPO, WEIGHTS, eval_dir, load_aux, rel, save_aux  # noqa: F401 (re-exported)
 
 DEFAULT_DIR = eval_dir() / "face-attrs"
@@ -30,7 +33,6 @@ SEED_BASE = 900_000_000          # face seeds used here; far from FaceDataset's 
 HUE_BINS = 6
 BALD = 0                         # index of "bald" in faces.HAIR_STYLES
 
-HEADS = {"head_shape": 3, "hair_style": 4, "tilt_sign": 2, "skin_tone": 6, "hair_color": 6, "bg_hue": HUE_BINS}
 COARSE, FINE = ("head_shape", "hair_style", "tilt_sign"), ("skin_tone", "hair_color", "bg_hue")
 
 
@@ -41,33 +43,6 @@ def labels_of(attrs: dict) -> dict[str, int]:
     return {"head_shape": HEAD_SHAPES.index(attrs["head_shape"]), "hair_style": HAIR_STYLES.index(attrs["hair_style"]),
             "tilt_sign": int(attrs["tilt"] >= 0), "skin_tone": int(attrs["skin_tone"]),
             "hair_color": int(attrs["hair_color"]), "bg_hue": int(attrs["bg_hue"] * HUE_BINS) % HUE_BINS}
-
-
-class FaceAttrNet(nn.Module):
-    """(N, 3, S, S) in [-1, 1] -> {head: (N, classes) logits}."""
-
-    def __init__(self, width: int = 24):
-        super().__init__()
-        w = width
-
-        def block(cin, cout):
-            return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1), nn.BatchNorm2d(cout), nn.ReLU(inplace=True),
-                                 nn.MaxPool2d(2))
-
-        self.features = nn.Sequential(block(3, w), block(w, 2 * w), block(2 * w, 4 * w), block(4 * w, 4 * w),
-                                      nn.AdaptiveAvgPool2d(2), nn.Flatten())          # -> (N, 16w)
-        self.heads = nn.ModuleDict({k: nn.Linear(16 * w, n) for k, n in HEADS.items()})
-
-    def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
-        f = self.features(x)
-        return {k: h(f) for k, h in self.heads.items()}
-
-    @torch.no_grad()
-    def predict(self, x: torch.Tensor, batch: int = 256) -> dict[str, torch.Tensor]:
-        """-> {head: (N,) predicted class}."""
-        self.eval()
-        outs = [self(x[i:i + batch]) for i in range(0, len(x), batch)]
-        return {k: torch.cat([o[k] for o in outs]).argmax(1) for k in HEADS}
 
 
 def faces(n: int, size: int, start: int) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:

@@ -19,33 +19,17 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from studio.models.evalnets import DigitClassifier  # noqa: F401 (the network lives with the studio)
+
 from .aux_models import METRICS, REPO, WEIGHTS, eval_dir, load_aux, rel, save_aux  # noqa: F401 (re-exported)
 
 DEFAULT_DIR = eval_dir() / "mnist-classifier"
 
 
-class DigitClassifier(nn.Module):
-    """(N, 1, 32, 32) in [-1, 1] -> (N, 10) logits."""
-
-    def __init__(self, width: int = 16):
-        super().__init__()
-        w = width
-
-        def block(cin, cout):
-            return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1), nn.BatchNorm2d(cout), nn.ReLU(inplace=True),
-                                 nn.MaxPool2d(2))
-
-        self.features = nn.Sequential(block(1, w), block(w, 2 * w), block(2 * w, 4 * w))  # -> (N, 4w, 4, 4)
-        self.head = nn.Sequential(nn.Flatten(), nn.Dropout(0.3), nn.Linear(4 * w * 16, 128), nn.ReLU(inplace=True),
-                                  nn.Dropout(0.3), nn.Linear(128, 10))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.head(self.features(x))
-
-
 def split(n: int, heldout: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
-    perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
-    return perm[heldout:], perm[:heldout]
+    from ..datasets.mnist import eval_split
+
+    return eval_split(n, heldout, seed)
 
 
 def shift(x: torch.Tensor, max_px: int, gen: torch.Generator) -> torch.Tensor:

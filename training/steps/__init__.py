@@ -4,7 +4,9 @@ A Trainer has:
     nets: dict[str, nn.Module]        everything the checkpoint must hold
     optimizers: dict[str, Optimizer]
     loss_names: tuple[str, ...]       the curves the training tab draws
-    step(batch) -> dict[str, float]   one optimisation step
+    step(batch) -> dict[str, Tensor | float]   one optimisation step; losses as detached 0-d tensors
+                                      (the loop reads them every log_every steps) or floats
+    update(name, loss)                how a step updates optimizers[name] (through the run's Engine)
     samples() -> (N, C, H, W)         images from fixed noise, in [-1, 1]
     export() -> nn.Module             the generator that the studio saves and loads
     DEFAULTS                          per-family settings that show something in a minute or two on a CPU

@@ -1,12 +1,31 @@
-"""What every family's trainer shares: Adam optimizers, fixed sample noise, train/eval switching."""
+"""What every family's trainer shares: Adam optimizers, fixed sample noise, train/eval switching,
+and the one way to update a network (through the run's Engine: device, precision, processes)."""
 from __future__ import annotations
+
+import contextlib
 
 import torch
 from torch import nn
 
 
-def adam(params, lr: float, betas=(0.5, 0.999)) -> torch.optim.Optimizer:
-    return torch.optim.Adam(params, lr=lr, betas=betas)
+def adam(params, lr: float, betas=(0.5, 0.999), eps: float = 1e-8) -> torch.optim.Optimizer:
+    return torch.optim.Adam(params, lr=lr, betas=betas, eps=eps)
+
+
+@contextlib.contextmanager
+def frozen(*modules: nn.Module):
+    """Parameters of `modules` need no gradient inside the block: G's update backpropagates through D
+    to the images only, without computing D's weight gradients (which G's optimizer would discard).
+    Restores each parameter's own flag afterwards."""
+    params = [p for m in modules for p in m.parameters()]
+    flags = [p.requires_grad for p in params]
+    for p in params:
+        p.requires_grad_(False)
+    try:
+        yield
+    finally:
+        for p, f in zip(params, flags):
+            p.requires_grad_(f)
 
 
 class GANTrainer:
@@ -14,6 +33,37 @@ class GANTrainer:
     optimizers: dict[str, torch.optim.Optimizer]
     loss_names: tuple[str, ...] = ("G", "D")
     DEFAULTS: dict = {}
+    channels_last: bool = True       # memory format of the images and conv weights (bench/train_throughput.py)
+    memory_format: torch.memory_format = torch.contiguous_format   # the one in use (Engine.place sets it)
+
+    @property
+    def engine(self):
+        """The Engine that placed this trainer (training.loop.fit does), else one CPU process in fp32."""
+        if "_engine" not in self.__dict__:
+            from ..engine import Engine
+
+            self._engine = Engine()
+        return self._engine
+
+    @engine.setter
+    def engine(self, engine) -> None:
+        self._engine = engine
+
+    @property
+    def device(self) -> torch.device:
+        return self.engine.device
+
+    def to_device(self, device: torch.device) -> None:
+        """Move the trainer's own tensors (fixed noise, fixed pictures) to `device`; the nets are moved by the Engine."""
+        for key, value in list(vars(self).items()):
+            if torch.is_tensor(value):
+                setattr(self, key, value.to(device))
+            elif isinstance(value, dict) and value and all(torch.is_tensor(v) for v in value.values()):
+                setattr(self, key, {k: v.to(device) for k, v in value.items()})
+
+    def update(self, name: str, loss: torch.Tensor) -> None:
+        """optimizers[name] takes one step down `loss` (zero grads, backward, step; see Engine.update)."""
+        self.engine.update(self.optimizers[name], loss)
 
     def generator(self) -> nn.Module:
         return self.nets["G"]
@@ -24,7 +74,7 @@ class GANTrainer:
         was_training = G.training
         G.eval()
         try:
-            return self.sample_fn(G).clamp(-1, 1).cpu()
+            return self.sample_fn(G).clamp(-1, 1).float().cpu().contiguous()
         finally:
             G.train(was_training)
 

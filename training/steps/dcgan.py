@@ -1,4 +1,9 @@
-"""DCGAN step: one discriminator update, then one generator update, with any of the losses."""
+"""DCGAN step: one discriminator update, then one generator update, with any of the losses.
+
+As in the PyTorch DCGAN example: D sees the real and the fake batch in two calls (BatchNorm
+statistics per batch), G's update reuses the same fakes through the updated D. D is frozen
+during G's update (its weight gradients would be thrown away).
+"""
 from __future__ import annotations
 
 import torch
@@ -6,7 +11,7 @@ import torch
 from studio.models.dcgan import DCGANConfig, Discriminator, Generator
 
 from .. import losses as L
-from .base import GANTrainer, adam
+from .base import GANTrainer, adam, frozen
 
 
 class DCGANTrainer(GANTrainer):
@@ -22,26 +27,23 @@ class DCGANTrainer(GANTrainer):
                            "D": adam(self.nets["D"].parameters(), lr_d)}
         self.fixed_z = torch.randn(n_samples, cfg.z_dim, generator=torch.Generator().manual_seed(sample_seed))
 
-    def step(self, batch: dict) -> dict[str, float]:
+    def step(self, batch: dict) -> dict[str, torch.Tensor]:
         G, D = self.nets["G"], self.nets["D"]
         real = batch["image"]                                   # (N, C, S, S)
-        z = torch.randn(real.shape[0], self.cfg.z_dim)          # (N, z_dim)
+        z = torch.randn(real.shape[0], self.cfg.z_dim, device=real.device)   # (N, z_dim)
         fake = G(z)
 
         d_real, d_fake = D(real), D(fake.detach())              # (N,) logits
         loss_d = L.d_loss(self.loss, d_real, d_fake)
         if self.loss == "wgan-gp":
             loss_d = loss_d + self.gp_weight * L.gradient_penalty(D, real, fake.detach())
-        self.optimizers["D"].zero_grad(set_to_none=True)
-        loss_d.backward()
-        self.optimizers["D"].step()
+        self.update("D", loss_d)
 
-        loss_g = L.g_loss(self.loss, D(fake))
-        self.optimizers["G"].zero_grad(set_to_none=True)
-        loss_g.backward()
-        self.optimizers["G"].step()
-        return {"G": loss_g.item(), "D": loss_d.item(),
-                "D(x)": torch.sigmoid(d_real).mean().item(), "D(G(z))": torch.sigmoid(d_fake).mean().item()}
+        with frozen(D):
+            loss_g = L.g_loss(self.loss, D(fake))
+            self.update("G", loss_g)
+        return {"G": loss_g.detach(), "D": loss_d.detach(),
+                "D(x)": torch.sigmoid(d_real.detach()).mean(), "D(G(z))": torch.sigmoid(d_fake.detach()).mean()}
 
     def sample_fn(self, G) -> torch.Tensor:
         return G(self.fixed_z)

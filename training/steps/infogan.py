@@ -23,7 +23,7 @@ import torch
 from studio.models.infogan import Discriminator, Generator, InfoGANConfig
 
 from .. import losses as L
-from .base import GANTrainer, adam
+from .base import GANTrainer, adam, frozen
 
 
 class InfoGANTrainer(GANTrainer):
@@ -43,9 +43,10 @@ class InfoGANTrainer(GANTrainer):
         self.fixed_z = torch.randn(n_noise, cfg.z_dim, generator=gen)
 
     def sample_codes(self, n: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        z = torch.randn(n, self.cfg.z_dim)                              # (N, z_dim)
-        c_cat = torch.randint(max(self.cfg.n_cat, 1), (n,))            # (N,) class indices
-        c_cont = torch.rand(n, self.cfg.n_cont) * 2 - 1                 # (N, n_cont) in U(-1, 1)
+        dev = self.device
+        z = torch.randn(n, self.cfg.z_dim, device=dev)                  # (N, z_dim)
+        c_cat = torch.randint(max(self.cfg.n_cat, 1), (n,), device=dev)  # (N,) class indices
+        c_cont = torch.rand(n, self.cfg.n_cont, device=dev) * 2 - 1     # (N, n_cont) in U(-1, 1)
         return z, c_cat, c_cont
 
     def mi_losses(self, q_out, c_cat, c_cont) -> tuple[torch.Tensor, torch.Tensor]:
@@ -71,7 +72,7 @@ class InfoGANTrainer(GANTrainer):
         w = self.cfg.mi_warmup
         return 1.0 if w <= 0 else min(max((self.steps_done() - w) / w, 0.0), 1.0)
 
-    def step(self, batch: dict) -> dict[str, float]:
+    def step(self, batch: dict) -> dict[str, torch.Tensor]:
         G, D = self.nets["G"], self.nets["D"]
         lam_cat, lam_cont = self.cfg.lambda_cat, self.cfg.lambda_cont
         real = batch["image"]                                   # (N, C, S, S)
@@ -85,30 +86,28 @@ class InfoGANTrainer(GANTrainer):
         if self.loss == "wgan-gp":
             loss_d = loss_d + self.gp_weight * L.gradient_penalty(D, real, fake.detach())
         mi_cat, mi_cont = self.mi_losses(q_out, c_cat, c_cont)
-        self.optimizers["D"].zero_grad(set_to_none=True)
-        (loss_d + lam_cat * mi_cat + lam_cont * mi_cont).backward()
-        self.optimizers["D"].step()
+        self.update("D", loss_d + lam_cat * mi_cat + lam_cont * mi_cont)
 
-        # 2. G and Q: fool D and make the codes recoverable.
-        h = D.trunk(fake)
-        loss_g = L.g_loss(self.loss, D.head(h).flatten())
-        ramp = self.mi_ramp()
-        if ramp < 1.0:   # same value, gradient into G scaled by ramp; Q's head still gets all of it
-            h = ramp * h + (1.0 - ramp) * h.detach()
-        q_out = D.q_outputs(h)
-        mi_cat, mi_cont = self.mi_losses(q_out, c_cat, c_cont)
-        self.optimizers["G"].zero_grad(set_to_none=True)
-        (loss_g + lam_cat * mi_cat + lam_cont * mi_cont).backward()
-        self.optimizers["G"].step()
+        # 2. G and Q: fool D and make the codes recoverable (D's trunk and head frozen: not G's to update).
+        with frozen(D.trunk, D.head):
+            h = D.trunk(fake)
+            loss_g = L.g_loss(self.loss, D.head(h).flatten())
+            ramp = self.mi_ramp()
+            if ramp < 1.0:   # same value, gradient into G scaled by ramp; Q's head still gets all of it
+                h = ramp * h + (1.0 - ramp) * h.detach()
+            q_out = D.q_outputs(h)
+            mi_cat, mi_cont = self.mi_losses(q_out, c_cat, c_cont)
+            self.update("G", loss_g + lam_cat * mi_cat + lam_cont * mi_cont)
 
-        q_acc = (q_out[0].argmax(1) == c_cat).float().mean().item() if self.cfg.n_cat else 0.0
-        return {"G": loss_g.item(), "D": loss_d.item(), "MI_cat": mi_cat.item(), "MI_cont": mi_cont.item(),
-                "Q_acc": q_acc, "D(x)": torch.sigmoid(d_real).mean().item(),
-                "D(G(z))": torch.sigmoid(d_fake).mean().item()}
+        zero = loss_g.new_zeros(())
+        q_acc = (q_out[0].detach().argmax(1) == c_cat).float().mean() if self.cfg.n_cat else zero
+        return {"G": loss_g.detach(), "D": loss_d.detach(), "MI_cat": mi_cat.detach(), "MI_cont": mi_cont.detach(),
+                "Q_acc": q_acc, "D(x)": torch.sigmoid(d_real.detach()).mean(),
+                "D(G(z))": torch.sigmoid(d_fake.detach()).mean()}
 
     def sample_fn(self, G) -> torch.Tensor:
         """One row per categorical value (rows of 8 in the CLI's grid), columns = fixed noise; c_cont = 0."""
         k, n = max(self.cfg.n_cat, 1), self.fixed_z.shape[0]
         z = self.fixed_z.repeat(k, 1)                                   # (k * n, z_dim)
-        c_cat = torch.arange(k).repeat_interleave(n)                    # 0,0,..,1,1,..
-        return G(z, c_cat if self.cfg.n_cat else None, torch.zeros(k * n, self.cfg.n_cont))
+        c_cat = torch.arange(k, device=z.device).repeat_interleave(n)  # 0,0,..,1,1,..
+        return G(z, c_cat if self.cfg.n_cat else None, z.new_zeros(k * n, self.cfg.n_cont))

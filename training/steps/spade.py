@@ -15,13 +15,14 @@ from __future__ import annotations
 import numpy as np
 import torch
 import torch.nn.functional as F
+from torch.nn.utils import parametrize
 
 from studio.images import to_tensor
 from studio.models.spade import one_hot_labels
 from studio.models.spade import Discriminator, Generator, SPADEConfig
 
 from .. import losses as L
-from .base import GANTrainer, adam
+from .base import GANTrainer, adam, frozen
 
 
 class SPADETrainer(GANTrainer):
@@ -41,39 +42,44 @@ class SPADETrainer(GANTrainer):
         self.fixed_z = torch.randn(n_samples, cfg.z_dim, generator=torch.Generator().manual_seed(sample_seed))
         self.fixed: dict | None = None          # the first batch's first pairs, for sample grids
 
-    def step(self, batch: dict) -> dict[str, float]:
+    def step(self, batch: dict) -> dict[str, torch.Tensor]:
         G, D = self.nets["G"], self.nets["D"]
         real, label = batch["image"], batch["label"]                   # (N, 3, S, S), (N, S, S)
         if self.fixed is None or len(self.fixed["label"]) < self.n_samples:    # gather n_samples pairs
             old = self.fixed or {"image": real[:0], "label": label[:0]}
             k = self.n_samples - len(old["label"])
             self.fixed = {"image": torch.cat([old["image"], real[:k]]), "label": torch.cat([old["label"], label[:k]])}
-        seg = one_hot_labels(label, self.cfg.num_classes)               # (N, K, S, S)
+        seg = one_hot_labels(label, self.cfg.num_classes)               # (N, K, S, S), channels-last in memory
         mu, logvar = G.encode(real)
         z = mu + torch.randn_like(mu) * (0.5 * logvar).exp()            # reparameterisation
         fake = G(seg, z)
 
-        # Discriminator: hinge on every scale's patch logits.
-        d_fake, d_real = D(fake.detach(), seg), D(real, seg)
+        # Discriminator: hinge on every scale's patch logits; fakes and reals in one batch, as in the authors'
+        # code (D's InstanceNorm is per image, so this is the same function as two calls).
+        d_fake, d_real = self.discriminate(D, fake.detach(), real, seg)
         loss_d = sum(L.d_loss(self.loss, r[-1], f[-1]) for r, f in zip(d_real, d_fake)) / len(d_real)
-        self.optimizers["D"].zero_grad(set_to_none=True)
-        loss_d.backward()
-        self.optimizers["D"].step()
+        self.update("D", loss_d)
 
-        # Generator (and encoder).
-        d_fake = D(fake, seg)
-        with torch.no_grad():
-            d_real = D(real, seg)
-        gan = sum(L.g_loss(self.loss, f[-1]) for f in d_fake) / len(d_fake)
-        fm = sum(L.feature_matching_loss(f[:-1], r[:-1]) for f, r in zip(d_fake, d_real)) / len(d_fake)
-        kl = L.kl_loss(mu, logvar)
-        l1 = F.l1_loss(fake, real)
-        loss_g = gan + self.fm_weight * fm + self.kl_weight * kl + self.l1_weight * l1
-        self.optimizers["G"].zero_grad(set_to_none=True)
-        loss_g.backward()
-        self.optimizers["G"].step()
-        return {"G": loss_g.item(), "D": loss_d.item(), "GAN": gan.item(), "FM": fm.item(), "KL": kl.item(),
-                "L1": l1.item()}
+        # Generator (and encoder); D frozen, its spectrally normalised weights computed once for its two calls.
+        with frozen(D), parametrize.cached():
+            d_fake = D(fake, seg)
+            with torch.no_grad():
+                d_real = D(real, seg)
+            gan = sum(L.g_loss(self.loss, f[-1]) for f in d_fake) / len(d_fake)
+            fm = sum(L.feature_matching_loss(f[:-1], r[:-1]) for f, r in zip(d_fake, d_real)) / len(d_fake)
+            kl = L.kl_loss(mu, logvar)
+            l1 = F.l1_loss(fake, real)
+            loss_g = gan + self.fm_weight * fm + self.kl_weight * kl + self.l1_weight * l1
+            self.update("G", loss_g)
+        return {"G": loss_g.detach(), "D": loss_d.detach(), "GAN": gan.detach(), "FM": fm.detach(),
+                "KL": kl.detach(), "L1": l1.detach()}
+
+    @staticmethod
+    def discriminate(D, fake, real, seg):
+        """D on fakes and reals in one call -> (features on the fakes, features on the reals)."""
+        out = D(torch.cat([fake, real]), torch.cat([seg, seg]))
+        n = fake.shape[0]
+        return ([[f[:n] for f in scale] for scale in out], [[f[n:] for f in scale] for scale in out])
 
     def sample_fn(self, G) -> torch.Tensor:
         """Three rows: the label maps, G(label map, fixed random z), the real images."""
@@ -81,7 +87,7 @@ class SPADETrainer(GANTrainer):
             return torch.zeros(1, 3, self.cfg.img_size, self.cfg.img_size)
         label, real = self.fixed["label"], self.fixed["image"]
         fake = G(label, self.fixed_z[:len(label)])
-        return torch.cat([G.colorize(label), fake, real])
+        return torch.cat([G.colorize(label.cpu()).to(fake), fake, real])
 
     def export(self):
         """The generator (with its encoder), plus style presets when it was trained on the landscapes."""
@@ -111,7 +117,7 @@ def style_presets(G, n: int = 24, seed: int = 777) -> dict[str, list[float]]:
     try:
         for name, (time, season) in PRESETS.items():
             imgs = [ls.make_landscape(ls.sample_seed(seed, i), G.config.img_size, time, season)[1] for i in range(n)]
-            x = to_tensor(np.stack(imgs))
+            x = to_tensor(np.stack(imgs)).to(next(G.parameters()).device)
             mu, _ = G.encode(x)
             out[name] = mu.mean(0).tolist()
     finally:

@@ -14,11 +14,11 @@ import torch
 from studio.models.stylegan import Discriminator, Generator, StyleGANConfig
 
 from .. import losses as L
-from .base import GANTrainer
+from .base import GANTrainer, adam, frozen
 
 
 def _adam(params, lr: float) -> torch.optim.Optimizer:
-    return torch.optim.Adam(params, lr=lr, betas=(0.0, 0.99), eps=1e-8)   # StyleGAN2's settings
+    return adam(params, lr, betas=(0.0, 0.99), eps=1e-8)   # StyleGAN2's settings
 
 
 @dataclass
@@ -59,15 +59,15 @@ class StyleGANTrainer(GANTrainer):
 
     def _ws(self, n: int) -> torch.Tensor:
         """Mapped ws for a batch; with prob mixing_prob, layers from a random cut-off on use a second z."""
-        G, cfg, p = self.nets["G"], self.cfg, self.train_cfg.mixing_prob
-        ws = G.map(torch.randn(n, cfg.z_dim), update_w_avg=True)
-        if p > 0 and torch.rand(()) < p:
+        G, cfg, p, dev = self.nets["G"], self.cfg, self.train_cfg.mixing_prob, self.device
+        ws = G.map(torch.randn(n, cfg.z_dim, device=dev), update_w_avg=True)
+        if p > 0 and torch.rand(()) < p:                                 # (on the CPU: no device sync)
             cut = int(torch.randint(1, cfg.num_ws, ()))
             ws = ws.clone()
-            ws[:, cut:] = G.map(torch.randn(n, cfg.z_dim))[:, cut:]
+            ws[:, cut:] = G.map(torch.randn(n, cfg.z_dim, device=dev))[:, cut:]
         return ws
 
-    def step(self, batch: dict) -> dict[str, float]:
+    def step(self, batch: dict) -> dict[str, torch.Tensor]:
         G, D = self.nets["G"], self.nets["D"]
         real = batch["image"]                                            # (N, C, S, S)
         n = real.shape[0]
@@ -80,24 +80,21 @@ class StyleGANTrainer(GANTrainer):
         real_in = real.detach().requires_grad_(r1_now)
         d_real, d_fake = D(real_in), D(fake)
         loss_d = L.d_loss(self.loss, d_real, d_fake)
-        r1 = torch.zeros(())
+        r1 = loss_d.new_zeros(())
         if r1_now:
             r1 = L.r1_penalty(d_real, real_in)
             loss_d = loss_d + (t.r1_gamma / 2) * r1 * t.r1_every
-        self.optimizers["D"].zero_grad(set_to_none=True)
-        loss_d.backward()
-        self.optimizers["D"].step()
+        self.update("D", loss_d)
 
-        # Generator
-        fake = G.synthesis(self._ws(n), "random")
-        loss_g = L.g_loss(self.loss, D(fake))
-        self.optimizers["G"].zero_grad(set_to_none=True)
-        loss_g.backward()
-        self.optimizers["G"].step()
+        # Generator, through the frozen D
+        with frozen(D):
+            fake = G.synthesis(self._ws(n), "random")
+            loss_g = L.g_loss(self.loss, D(fake))
+            self.update("G", loss_g)
 
         self._update_ema(n)
-        return {"G": loss_g.item(), "D": loss_d.item(), "R1": r1.item(),
-                "D(x)": torch.sigmoid(d_real).mean().item(), "D(G(z))": torch.sigmoid(d_fake).mean().item()}
+        return {"G": loss_g.detach(), "D": loss_d.detach(), "R1": r1.detach(),
+                "D(x)": torch.sigmoid(d_real.detach()).mean(), "D(G(z))": torch.sigmoid(d_fake.detach()).mean()}
 
     @torch.no_grad()
     def _update_ema(self, batch_size: int) -> None:

@@ -12,6 +12,8 @@ REQUIRED = {"/paint": {"label_map"}}          # every other parameter of every e
 CALLS = {
     "/models": {}, "/interpolate": {}, "/interpolate_frame": {}, "/infogan": {}, "/infogan_grid": {},
     "/palette": {}, "/style_mix": {}, "/translate": {}, "/train_status": {}, "/playground_step": {},
+    "/conditional": {},
+    "/project": {"image": lambda: handle_file(str(sorted((assets_dir() / "projection").glob("*.png"))[0]))},
     "/paint": {"label_map": lambda: handle_file(str(sorted((assets_dir() / "gaugan").glob("*.png"))[0]))},
 }
 
