@@ -44,8 +44,8 @@ def test_nonsaturating_with_a_small_d_collapses_in_most_seeds():
 
 @pytest.mark.slow
 def test_remedies_bring_back_the_modes_a_small_d_lost():
-    """Same small D: minibatch std and unrolled D cover >= 7 of 8 modes in most seeds (measured: 5 of 5 each;
-    PacGAN 4 of 5). Their high-quality share stays short of 70 % in most seeds (see the table)."""
+    """Same small D: minibatch std and unrolled D cover >= 7 of 8 modes in most seeds (measured 2026-11-30:
+    5 of 5 each; PacGAN 3 of 5). Their high-quality share stays short of 70 % in most seeds (see the table)."""
     for remedy in ("mbstd", "unrolled"):
         modes = [playground_step("ring8", "nonsaturating", remedy, STEPS, seed, n_points=1, **SMALL_D)[
             "modes_covered"] for seed in SEEDS]
