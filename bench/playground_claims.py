@@ -9,8 +9,10 @@
 
     python bench/playground_claims.py [--steps 5000] [--seeds 5] [--only coverage|stall]
 
-Prints a table of loss x remedy x D size: modes covered and high-quality share per seed, and how many
-seeds reach >= 7 modes with >= 70 % high quality; then the gradient norms. Takes about an hour on one
+Prints a table of loss x remedy x D size (small 1 x 32, default 2 x 64, big 3 x 128): modes covered and
+high-quality share per seed, and how many seeds reach >= 7 modes with >= 70 % high quality (the last
+three rows are the presets "D too strong" and "unequal learning rates", and TTUR's faster D); then the
+gradient norms. Takes about an hour on one
 core (the unrolled and WGAN-GP rows are ~5x slower than the others; --rows picks some). Numbers are
 what they are: every row is G 2 x 64, batch 256, Adam at 1e-3 for both players, noise N(0, I) in 2-D,
 except the settings a row names (WGAN-GP: 5 critic updates per G update, as in its paper, at 1e-3
@@ -31,8 +33,8 @@ import torch  # noqa: E402
 from studio.inference.playground import playground_step, settings_for  # noqa: E402
 from training.playground import Playground  # noqa: E402
 
-SMALL_D = dict(d_depth=1, d_width=32)
-DEFAULT_D = dict(d_depth=2, d_width=64)
+D_SIZES = {"small": dict(d_depth=1, d_width=32), "default": dict(d_depth=2, d_width=64),
+           "big": dict(d_depth=3, d_width=128)}
 ROWS = [  # (loss, remedy, D, extra settings)
     ("nonsaturating", "none", "small", {}),
     ("nonsaturating", "pacgan", "small", {}),
@@ -45,6 +47,10 @@ ROWS = [  # (loss, remedy, D, extra settings)
     ("wgan-gp", "none", "default", {"d_steps": 5, "lr_g": 2e-3, "lr_d": 2e-3}),
     ("nonsaturating", "pacgan", "default", {}),
     ("nonsaturating", "unrolled", "default", {}),
+    # the presets "D too strong", "unequal learning rates", and TTUR's advice (a faster D)
+    ("nonsaturating", "none", "big", {"d_steps": 5, "lr_d": 4e-3, "g_width": 32}),
+    ("nonsaturating", "none", "default", {"lr_g": 1e-2, "lr_d": 2e-4}),
+    ("nonsaturating", "none", "default", {"lr_g": 1e-3, "lr_d": 4e-3}),
 ]
 
 
@@ -59,8 +65,8 @@ def coverage(steps: int, seeds: int, rows=ROWS) -> list[dict]:
     out = []
     for loss, remedy, d, extra in rows:
         t0 = time.perf_counter()
-        runs = [playground_step("ring8", loss, remedy, steps, seed, n_points=1, **(SMALL_D if d == "small" else DEFAULT_D),
-                                **extra) for seed in range(seeds)]
+        runs = [playground_step("ring8", loss, remedy, steps, seed, n_points=1, **D_SIZES[d], **extra)
+                for seed in range(seeds)]
         per = [(r["modes_covered"], r["high_quality"]) for r in runs]
         row = dict(loss=loss, remedy=remedy, d=d, extra=extra, per_seed=per,
                    mean_modes=statistics.mean(m for m, _ in per), mean_hq=statistics.mean(q for _, q in per),

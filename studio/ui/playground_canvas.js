@@ -160,12 +160,12 @@ function drawMeters() {
       ` · |∇G| ${fmt(m.g_grad_norm)}`;
   if (m.n_modes) {
     bar('.pg-modes', m.modes_covered / m.n_modes, `${m.modes_covered} of ${m.n_modes} modes covered`);
-    bar('.pg-quality', m.high_quality, `${Math.round(100 * m.high_quality)} % high-quality samples (within 3σ of a mode)`);
+    bar('.pg-quality', m.high_quality, `${Math.round(100 * m.high_quality)} % high quality (within 3σ)`);
   } else {
-    bar('.pg-modes', 0, 'modes: not defined for this target');
-    bar('.pg-quality', 0, 'high quality: not defined for this target');
+    bar('.pg-modes', 0, 'modes: none in this target');
+    bar('.pg-quality', 0, 'high quality: no modes to be near');
   }
-  bar('.pg-js', m.js, `JS divergence ${fmt(m.js)} bits (a perfect G: about ${fmt(m.js_floor)})`);
+  bar('.pg-js', m.js, `JS divergence ${fmt(m.js)} (perfect G: ${fmt(m.js_floor)})`);
 }
 function fmt(v) { return v === null || v === undefined ? '–' : Math.abs(v) >= 100 ? v.toPrecision(3) : v.toFixed(3); }
 

@@ -3,6 +3,7 @@ drawn targets."""
 from __future__ import annotations
 
 import json
+import re
 
 import gradio as gr
 import pytest
@@ -91,3 +92,11 @@ def test_bad_controls_give_a_message():
         T.show(None, *values(lr_g="fast"))
     with pytest.raises(gr.Error, match="seed"):
         T.show(None, *values(seed=-1))
+
+
+def test_the_explanation_carries_the_measured_claims_table():
+    """The claims table (bench/playground_claims.py) is in the tab's explanation, not a placeholder."""
+    text = T.EXPLANATION
+    assert "CLAIMS_TABLE" not in text and "bench/playground_claims.py" in text
+    rows = [line for line in text.splitlines() if line.startswith("| nonsaturating |")]
+    assert len(rows) >= 4 and all(len(re.findall(r"\b\d/[01]\.\d\d\b", line)) == 5 for line in rows)   # 5 seeds

@@ -43,14 +43,19 @@ def test_nonsaturating_with_a_small_d_collapses_in_most_seeds():
 
 
 @pytest.mark.slow
-def test_a_remedy_covers_the_ring_with_mostly_high_quality_points():
-    """WGAN-GP (5 critic updates per G update at 2e-3, D of the default size) in every one of 5 seeds.
-    With the small D of the collapse, PacGAN, minibatch std and unrolled D cover 7-8 modes in most seeds,
-    but with 40-75 % high-quality points (see the table): they are checked for coverage only."""
-    for seed in SEEDS:
-        r = playground_step("ring8", "wgan-gp", "none", STEPS, seed, n_points=1, d_steps=5, lr_g=2e-3, lr_d=2e-3)
-        assert r["modes_covered"] >= 7 and r["high_quality"] >= 0.7, (seed, r["modes_covered"], r["high_quality"])
+def test_remedies_bring_back_the_modes_a_small_d_lost():
+    """Same small D: minibatch std and unrolled D cover >= 7 of 8 modes in most seeds (measured 2026-11-30:
+    5 of 5 each; PacGAN 3 of 5). Their high-quality share stays short of 70 % in most seeds (see the table)."""
     for remedy in ("mbstd", "unrolled"):
         modes = [playground_step("ring8", "nonsaturating", remedy, STEPS, seed, n_points=1, **SMALL_D)[
             "modes_covered"] for seed in SEEDS]
         assert sum(m >= 7 for m in modes) >= 4, (remedy, modes)
+
+
+@pytest.mark.slow
+def test_a_remedy_covers_the_ring_with_mostly_high_quality_points():
+    """PacGAN with D of the default size (2 x 64): >= 7 of 8 modes and >= 70 % high-quality points in every
+    seed. (The plain GAN with this D does too: the collapse needs the small D.)"""
+    for seed in SEEDS:
+        r = playground_step("ring8", "nonsaturating", "pacgan", STEPS, seed, n_points=1)
+        assert r["modes_covered"] >= 7 and r["high_quality"] >= 0.7, (seed, r["modes_covered"], r["high_quality"])

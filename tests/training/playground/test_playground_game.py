@@ -145,19 +145,41 @@ def test_history_stays_bounded():
     assert len(pg.history) <= 1200 // 2 + 1
 
 
-def test_the_written_out_adam_and_sgd_take_torchs_steps():
+@pytest.mark.parametrize("kind, betas", [("adam", (0.5, 0.999)), ("adam", (0.0, 0.9)), ("sgd", None)])
+def test_the_written_out_optimiser_takes_torchs_steps_on_a_tiny_net(kind, betas):
     from training.playground.optim import Optimizer
 
-    for kind, ref in (("adam", lambda p: torch.optim.Adam(p, lr=0.01, betas=(0.5, 0.999))),
-                      ("sgd", lambda p: torch.optim.SGD(p, lr=0.01))):
-        a = [torch.nn.Parameter(torch.randn(5, 3))]
-        b = [torch.nn.Parameter(a[0].detach().clone())]
-        mine, theirs = Optimizer(a, kind, 0.01, (0.5, 0.999)), ref(b)
-        for i in range(5):
-            g = torch.randn(5, 3)
-            mine.step([g])
-            b[0].grad = g.clone()
-            theirs.step()
-        assert torch.allclose(a[0], b[0], atol=1e-6), kind
+    torch.manual_seed(0)
+    mine = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1))
+    theirs = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1))
+    theirs.load_state_dict(mine.state_dict())
+    start = params(mine)
+    ours = Optimizer(mine.parameters(), kind, 0.01, betas or (0.9, 0.999))
+    ref = (torch.optim.Adam(theirs.parameters(), lr=0.01, betas=betas) if kind == "adam"
+           else torch.optim.SGD(theirs.parameters(), lr=0.01))
+    for _ in range(20):
+        x, y = torch.randn(32, 2), torch.randn(32, 1)
+        ours.step(torch.autograd.grad(((mine(x) - y) ** 2).mean(), ours.params))
+        ref.zero_grad()
+        ((theirs(x) - y) ** 2).mean().backward()
+        ref.step()
+    for a, b in zip(mine.parameters(), theirs.parameters()):
+        assert torch.allclose(a, b, atol=1e-6), kind
+    assert not same(params(mine), start)      # the steps moved the weights
     with pytest.raises(ValueError, match="optimiser"):
-        Optimizer(a, "rmsprop", 0.1)
+        Optimizer(mine.parameters(), "rmsprop", 0.1)
+
+
+def test_playing_never_imports_torchs_compiler():
+    """torch.optim's first step imports torch._dynamo (1.25 s in a fresh server here, more when busy):
+    the playground's own optimiser must keep the first Play free of it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys; from training.playground import Playground, Settings; "
+            "Playground(Settings(g_width=8, d_width=8, batch=16, unroll=1)).train(2); "
+            "print('torch._dynamo' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True,
+                         cwd=Path(__file__).resolve().parents[3])
+    assert out.stdout.strip() == "False"
