@@ -121,6 +121,11 @@ def kl_loss(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
 
 
 def feature_matching_loss(fake_feats, real_feats) -> torch.Tensor:
-    """pix2pixHD/SPADE: L1 between discriminator features of fake and real (lists of tensors)."""
-    terms = [F.l1_loss(f, r.detach()) for f, r in zip(fake_feats, real_feats)]
+    """pix2pixHD/SPADE: L1 between discriminator features of fake and real (lists of tensors).
+
+    Each term is F.l1_loss's mean absolute difference, written as a sum over the elements divided
+    by their count: its gradient then keeps the features' memory layout (a channels-last trunk,
+    training/engine.py), where mean()'s backward hands back the default layout and the LeakyReLU
+    backward it flows into runs several times slower over mixed layouts on a CPU."""
+    terms = [(f - r.detach()).abs().sum() / f.numel() for f, r in zip(fake_feats, real_feats)]
     return sum(terms) / max(len(terms), 1)

@@ -23,3 +23,25 @@ def test_class_and_mode_seeking_losses():
     same, apart = torch.zeros(2, 1, 4, 4), torch.ones(2, 1, 4, 4)
     assert L.mode_seeking_loss(same, apart, z1, z2) < L.mode_seeking_loss(same, same + 0.1, z1, z2)
     assert L.mode_seeking_loss(same, same, z1, z2) > 1e4                          # two z's, one picture: penalised
+
+
+def test_feature_matching_is_l1_and_keeps_the_gradient_layout():
+    torch.manual_seed(0)
+    cl = torch.channels_last
+    fake = [torch.randn(2, 8, 5, 5).contiguous(memory_format=cl) for _ in range(2)]
+    real = [torch.randn(2, 8, 5, 5).contiguous(memory_format=cl) for _ in range(2)]
+    feats = [f.clone().requires_grad_() for f in fake]
+    leaky = [torch.nn.functional.leaky_relu(f, 0.2) for f in feats]     # a non-leaf, as D's features are
+    grads = []
+    for y in leaky:
+        y.register_hook(grads.append)
+    loss = L.feature_matching_loss(leaky, real)
+    ref_feats = [f.clone().requires_grad_() for f in fake]
+    ref = sum(torch.nn.functional.l1_loss(torch.nn.functional.leaky_relu(f, 0.2), r)
+              for f, r in zip(ref_feats, real)) / 2
+    ref.backward()
+    loss.backward()
+    torch.testing.assert_close(loss, ref)
+    for f, r in zip(feats, ref_feats):
+        torch.testing.assert_close(f.grad, r.grad)
+    assert all(g.is_contiguous(memory_format=cl) and not g.is_contiguous() for g in grads)
