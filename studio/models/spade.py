@@ -31,7 +31,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .layers import maybe_sn
+from .layers import InstanceNorm2d, maybe_sn
 
 DEFAULT_CLASSES = [f"class {i}" for i in range(8)]
 DEFAULT_PALETTE = ["#%02x%02x%02x" % tuple(int(255 * (0.5 + 0.5 * math.sin(2.4 * i + k))) for k in (0, 2, 4))
@@ -169,7 +169,7 @@ class StyleEncoder(nn.Module):
         widths = [min(cfg.enc_width * 2 ** i, 8 * cfg.enc_width) for i in range(cfg.n_up)]
         layers, cin = [], cfg.channels
         for w in widths:                                   # img_size -> 4x4
-            layers += [maybe_sn(nn.Conv2d(cin, w, 3, 2, 1), cfg.spectral_norm), nn.InstanceNorm2d(w, affine=True),
+            layers += [maybe_sn(nn.Conv2d(cin, w, 3, 2, 1), cfg.spectral_norm), InstanceNorm2d(w, affine=True),
                        nn.LeakyReLU(0.2)]
             cin = w
         self.trunk = nn.Sequential(*layers)
@@ -314,7 +314,7 @@ class NLayerDiscriminator(nn.Module):
             w_next = min(w * 2, 512)
             stride = 2 if n < n_layers - 1 else 1
             blocks.append(nn.Sequential(maybe_sn(nn.Conv2d(w, w_next, 4, stride, 2), sn),
-                                        nn.InstanceNorm2d(w_next), nn.LeakyReLU(0.2)))
+                                        InstanceNorm2d(w_next), nn.LeakyReLU(0.2)))
             w = w_next
         blocks.append(maybe_sn(nn.Conv2d(w, 1, 4, 1, 2), sn))
         self.blocks = nn.ModuleList(blocks)
