@@ -128,7 +128,8 @@ class SPADE(nn.Module):
         self.beta = nn.Conv2d(hidden, channels, kernel, 1, pad)
 
     def forward(self, x: torch.Tensor, seg: torch.Tensor) -> torch.Tensor:
-        seg = torch.nn.functional.interpolate(seg, size=x.shape[2:], mode="nearest")   # (N, K, H, W)
+        if seg.shape[2:] != x.shape[2:]:                # SPADEDecoder hands it over resized already
+            seg = F.interpolate(seg, size=x.shape[2:], mode="nearest")                 # (N, K, H, W)
         a = self.shared(seg)                                                          # (N, hidden, H, W)
         return self.norm(x) * (1 + self.gamma(a)) + self.beta(a)
 
@@ -198,10 +199,16 @@ class SPADEDecoder(nn.Module):
 
     def forward(self, seg: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
         x = self.fc(z).view(z.shape[0], self.widths[0], 4, 4)          # (N, C0, 4, 4)
-        x = self.head(x, seg)
+        x = self.head(x, _resized(seg, 4))
         for block in self.ups:                                         # 4 -> 8 -> ... -> S
-            x = block(F.interpolate(x, scale_factor=2, mode="nearest"), seg)
+            x = F.interpolate(x, scale_factor=2, mode="nearest")
+            x = block(x, _resized(seg, x.shape[-1]))                   # the label map resized once per block
         return torch.tanh(self.to_img(F.leaky_relu(x, 0.2)))           # (N, 3, S, S)
+
+
+def _resized(seg: torch.Tensor, size: int) -> torch.Tensor:
+    """(N, K, S, S) -> (N, K, size, size), nearest: what each SPADE layer of a block would compute itself."""
+    return seg if seg.shape[-1] == size else F.interpolate(seg, size=(size, size), mode="nearest")
 
 
 class _ResBN(nn.Module):
