@@ -120,12 +120,15 @@ def kl_loss(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
     return (-0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(1)).mean()
 
 
-def feature_matching_loss(fake_feats, real_feats) -> torch.Tensor:
-    """pix2pixHD/SPADE: L1 between discriminator features of fake and real (lists of tensors).
+def l1(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """F.l1_loss(a, b) (the mean absolute difference), written as a sum over the elements divided by
+    their count: its gradient then keeps a's memory layout (a channels-last network, training/engine.py),
+    where mean()'s backward hands back the default layout, and the elementwise backwards it flows into
+    (LeakyReLU's, tanh's) run several times slower over mixed layouts on a CPU."""
+    return (a - b).abs().sum() / a.numel()
 
-    Each term is F.l1_loss's mean absolute difference, written as a sum over the elements divided
-    by their count: its gradient then keeps the features' memory layout (a channels-last trunk,
-    training/engine.py), where mean()'s backward hands back the default layout and the LeakyReLU
-    backward it flows into runs several times slower over mixed layouts on a CPU."""
-    terms = [(f - r.detach()).abs().sum() / f.numel() for f, r in zip(fake_feats, real_feats)]
+
+def feature_matching_loss(fake_feats, real_feats) -> torch.Tensor:
+    """pix2pixHD/SPADE: L1 between discriminator features of fake and real (lists of tensors)."""
+    terms = [l1(f, r.detach()) for f, r in zip(fake_feats, real_feats)]
     return sum(terms) / max(len(terms), 1)

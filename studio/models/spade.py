@@ -31,7 +31,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .layers import InstanceNorm2d, maybe_sn
+from .layers import Flatten, InstanceNorm2d, maybe_sn
 
 DEFAULT_CLASSES = [f"class {i}" for i in range(8)]
 DEFAULT_PALETTE = ["#%02x%02x%02x" % tuple(int(255 * (0.5 + 0.5 * math.sin(2.4 * i + k))) for k in (0, 2, 4))
@@ -181,7 +181,7 @@ class StyleEncoder(nn.Module):
         if image.shape[-2:] != (self.size, self.size):
             image = F.interpolate(image, size=(self.size, self.size), mode="bilinear", align_corners=False,
                                   antialias=True)
-        h = self.trunk(image).flatten(1)                   # (N, C * 16)
+        h = Flatten()(self.trunk(image))                   # (N, C * 16), gradient in the trunk's layout
         return self.mu(h), self.logvar(h)
 
 

@@ -45,3 +45,19 @@ def test_feature_matching_is_l1_and_keeps_the_gradient_layout():
     for f, r in zip(feats, ref_feats):
         torch.testing.assert_close(f.grad, r.grad)
     assert all(g.is_contiguous(memory_format=cl) and not g.is_contiguous() for g in grads)
+
+
+def test_l1_is_f_l1_loss_with_the_gradient_in_the_input_layout():
+    torch.manual_seed(0)
+    cl = torch.channels_last
+    a = torch.randn(2, 3, 6, 6).contiguous(memory_format=cl).requires_grad_()
+    b = torch.randn(2, 3, 6, 6).contiguous(memory_format=cl)
+    a_ref = a.detach().clone().requires_grad_()
+    y, y_ref = torch.tanh(a), torch.tanh(a_ref)           # non-leaves, as G's output is
+    grads = []
+    y.register_hook(grads.append)
+    loss, ref = L.l1(y, b), torch.nn.functional.l1_loss(y_ref, b)
+    torch.testing.assert_close(loss, ref)
+    (g,) = torch.autograd.grad(loss, a)
+    torch.testing.assert_close(g, torch.autograd.grad(ref, a_ref)[0])
+    assert grads[0].is_contiguous(memory_format=cl) and not grads[0].is_contiguous()
