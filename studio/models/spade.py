@@ -199,6 +199,8 @@ class SPADEDecoder(nn.Module):
 
     def forward(self, seg: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
         x = self.fc(z).view(z.shape[0], self.widths[0], 4, 4)          # (N, C0, 4, 4)
+        if self.to_img.weight.is_contiguous(memory_format=torch.channels_last):   # a channels-last net (the
+            x = x.contiguous(memory_format=torch.channels_last)        # training engine's): its convs convert else
         x = self.head(x, _resized(seg, 4))
         for block in self.ups:                                         # 4 -> 8 -> ... -> S
             x = F.interpolate(x, scale_factor=2, mode="nearest")
