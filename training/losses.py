@@ -120,7 +120,16 @@ def kl_loss(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
     return (-0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum(1)).mean()
 
 
+def l1(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """F.l1_loss(a, b) (the mean absolute difference), written as a sum over the elements divided by
+    their count: its gradient then keeps a's memory layout (a channels-last network, training/engine.py),
+    where mean()'s backward hands back the default layout, and the elementwise backwards it flows into
+    (LeakyReLU's, tanh's) run several times slower over mixed layouts on a CPU. Computed in fp32 (a
+    no-op for fp32 tensors), as autocast runs F.l1_loss."""
+    return (a.float() - b.float()).abs().sum() / a.numel()
+
+
 def feature_matching_loss(fake_feats, real_feats) -> torch.Tensor:
     """pix2pixHD/SPADE: L1 between discriminator features of fake and real (lists of tensors)."""
-    terms = [F.l1_loss(f, r.detach()) for f, r in zip(fake_feats, real_feats)]
+    terms = [l1(f, r.detach()) for f, r in zip(fake_feats, real_feats)]
     return sum(terms) / max(len(terms), 1)

@@ -100,6 +100,22 @@ class ToImage(nn.ConvTranspose2d):
         return y if self.bias is None else y + self.bias.view(1, -1, 1, 1)
 
 
+class InstanceNorm2d(nn.InstanceNorm2d):
+    """nn.InstanceNorm2d (per picture and channel statistics, no running statistics) whose output and
+    input gradient keep the input's memory layout: it runs as a group norm with one channel per group,
+    the same function. nn.InstanceNorm2d hands a channels-last input (training/engine.py) back in the
+    default layout, so the LeakyReLU and conv after it, forward and backward, ran over mixed layouts on
+    a CPU (several times slower elementwise). Same parameters and state-dict names. Under autocast (bf16)
+    or in another dtype it is nn.InstanceNorm2d's kernel: the group norm is slower there (bf16 SPADE
+    training 0.81x, bench/train_throughput.py)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if (x.dim() != 4 or self.track_running_stats or x.dtype != torch.float32
+                or torch.is_autocast_enabled(x.device.type)):  # unbatched, running statistics, 16 bits: the original
+            return super().forward(x)
+        return F.group_norm(x, x.shape[1], self.weight, self.bias, self.eps)
+
+
 class DownBlock(nn.Sequential):
     """(N, cin, H, W) -> (N, cout, H/2, W/2): conv 4x4 stride 2, optional BatchNorm, LeakyReLU(0.2)."""
 

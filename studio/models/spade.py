@@ -31,7 +31,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .layers import maybe_sn
+from .layers import Flatten, InstanceNorm2d, maybe_sn
 
 DEFAULT_CLASSES = [f"class {i}" for i in range(8)]
 DEFAULT_PALETTE = ["#%02x%02x%02x" % tuple(int(255 * (0.5 + 0.5 * math.sin(2.4 * i + k))) for k in (0, 2, 4))
@@ -128,7 +128,8 @@ class SPADE(nn.Module):
         self.beta = nn.Conv2d(hidden, channels, kernel, 1, pad)
 
     def forward(self, x: torch.Tensor, seg: torch.Tensor) -> torch.Tensor:
-        seg = torch.nn.functional.interpolate(seg, size=x.shape[2:], mode="nearest")   # (N, K, H, W)
+        if seg.shape[2:] != x.shape[2:]:                # SPADEDecoder hands it over resized already
+            seg = F.interpolate(seg, size=x.shape[2:], mode="nearest")                 # (N, K, H, W)
         a = self.shared(seg)                                                          # (N, hidden, H, W)
         return self.norm(x) * (1 + self.gamma(a)) + self.beta(a)
 
@@ -169,7 +170,7 @@ class StyleEncoder(nn.Module):
         widths = [min(cfg.enc_width * 2 ** i, 8 * cfg.enc_width) for i in range(cfg.n_up)]
         layers, cin = [], cfg.channels
         for w in widths:                                   # img_size -> 4x4
-            layers += [maybe_sn(nn.Conv2d(cin, w, 3, 2, 1), cfg.spectral_norm), nn.InstanceNorm2d(w, affine=True),
+            layers += [maybe_sn(nn.Conv2d(cin, w, 3, 2, 1), cfg.spectral_norm), InstanceNorm2d(w, affine=True),
                        nn.LeakyReLU(0.2)]
             cin = w
         self.trunk = nn.Sequential(*layers)
@@ -180,7 +181,7 @@ class StyleEncoder(nn.Module):
         if image.shape[-2:] != (self.size, self.size):
             image = F.interpolate(image, size=(self.size, self.size), mode="bilinear", align_corners=False,
                                   antialias=True)
-        h = self.trunk(image).flatten(1)                   # (N, C * 16)
+        h = Flatten()(self.trunk(image))                   # (N, C * 16), gradient in the trunk's layout
         return self.mu(h), self.logvar(h)
 
 
@@ -198,10 +199,18 @@ class SPADEDecoder(nn.Module):
 
     def forward(self, seg: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
         x = self.fc(z).view(z.shape[0], self.widths[0], 4, 4)          # (N, C0, 4, 4)
-        x = self.head(x, seg)
+        if self.to_img.weight.is_contiguous(memory_format=torch.channels_last):   # a channels-last net (the
+            x = x.contiguous(memory_format=torch.channels_last)        # training engine's): its convs convert else
+        x = self.head(x, _resized(seg, 4))
         for block in self.ups:                                         # 4 -> 8 -> ... -> S
-            x = block(F.interpolate(x, scale_factor=2, mode="nearest"), seg)
+            x = F.interpolate(x, scale_factor=2, mode="nearest")
+            x = block(x, _resized(seg, x.shape[-1]))                   # the label map resized once per block
         return torch.tanh(self.to_img(F.leaky_relu(x, 0.2)))           # (N, 3, S, S)
+
+
+def _resized(seg: torch.Tensor, size: int) -> torch.Tensor:
+    """(N, K, S, S) -> (N, K, size, size), nearest: what each SPADE layer of a block would compute itself."""
+    return seg if seg.shape[-1] == size else F.interpolate(seg, size=(size, size), mode="nearest")
 
 
 class _ResBN(nn.Module):
@@ -314,7 +323,7 @@ class NLayerDiscriminator(nn.Module):
             w_next = min(w * 2, 512)
             stride = 2 if n < n_layers - 1 else 1
             blocks.append(nn.Sequential(maybe_sn(nn.Conv2d(w, w_next, 4, stride, 2), sn),
-                                        nn.InstanceNorm2d(w_next), nn.LeakyReLU(0.2)))
+                                        InstanceNorm2d(w_next), nn.LeakyReLU(0.2)))
             w = w_next
         blocks.append(maybe_sn(nn.Conv2d(w, 1, 4, 1, 2), sn))
         self.blocks = nn.ModuleList(blocks)

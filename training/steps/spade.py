@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch.nn.utils import parametrize
 
 from studio.images import to_tensor
@@ -68,7 +67,7 @@ class SPADETrainer(GANTrainer):
             gan = sum(L.g_loss(self.loss, f[-1]) for f in d_fake) / len(d_fake)
             fm = sum(L.feature_matching_loss(f[:-1], r[:-1]) for f, r in zip(d_fake, d_real)) / len(d_fake)
             kl = L.kl_loss(mu, logvar)
-            l1 = F.l1_loss(fake, real)
+            l1 = L.l1(fake, real)                                       # F.l1_loss, layout-keeping
             loss_g = gan + self.fm_weight * fm + self.kl_weight * kl + self.l1_weight * l1
             self.update("G", loss_g)
         return {"G": loss_g.detach(), "D": loss_d.detach(), "GAN": gan.detach(), "FM": fm.detach(),

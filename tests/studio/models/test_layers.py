@@ -1,13 +1,15 @@
 """Layers every family shares: seeded latent vectors, a Flatten that keeps the gradient's layout, the picture's
 conv with its own input gradient, the picture's transposed conv,
-the score conv."""
+the score conv, an instance norm that keeps the layout."""
 from __future__ import annotations
+
+import copy
 
 import pytest
 import torch
 from torch import nn
 
-from studio.models.layers import Flatten, ImageConv2d, ScoreConv2d, ToImage, maybe_sn, seeded_normal
+from studio.models.layers import Flatten, ImageConv2d, InstanceNorm2d, ScoreConv2d, ToImage, maybe_sn, seeded_normal
 
 
 def test_seeded_normal_is_deterministic():
@@ -98,3 +100,39 @@ def test_score_conv_is_conv2d(layout, sn):
         assert got[0][0].shape == (5, 1, size - 3, size - 3)
         for a, b in zip(*got):
             assert torch.allclose(a, b, atol=1e-5), (a - b).abs().max()
+
+
+@pytest.mark.parametrize("batch", [1, 8])
+@pytest.mark.parametrize("affine", [False, True])
+@pytest.mark.parametrize("sn", [False, True])
+def test_instance_norm_is_nn_instance_norm_in_any_layout(batch, affine, sn):
+    """conv -> InstanceNorm -> LeakyReLU -> conv: channels-last with layers.InstanceNorm2d gives the values and
+    gradients of the fp32 default-layout nn.InstanceNorm2d (also at batch 1, where torch's instance_norm
+    backward goes wrong for a channels-last gradient: training/engine.py), and the output and input
+    gradient stay channels-last. Same state-dict names."""
+    torch.manual_seed(0)
+    net = nn.Sequential(maybe_sn(nn.Conv2d(5, 16, 3, 2, 1), sn), InstanceNorm2d(16, affine=affine), nn.LeakyReLU(0.2),
+                        maybe_sn(nn.Conv2d(16, 8, 3, 1, 1), sn))
+    if affine:
+        with torch.no_grad():
+            net[1].weight.uniform_(0.5, 1.5), net[1].bias.uniform_(-0.5, 0.5)
+    ref = copy.deepcopy(net)
+    ref[1] = nn.InstanceNorm2d(16, affine=affine)
+    ref.load_state_dict(net.state_dict())               # strict: the same names
+    x = torch.randn(batch, 5, 16, 16)
+    cl = torch.channels_last
+    net = copy.deepcopy(net).to(memory_format=cl)
+    xs = [x.clone().requires_grad_(True), x.clone().contiguous(memory_format=cl).requires_grad_(True)]
+    mid, outs = [], []
+    for m, xx in zip((ref, net), xs):
+        h = m[1](m[0](xx))
+        mid.append(h)
+        y = m[3](m[2](h))
+        (y * torch.linspace(-1, 1, y.numel()).view(y.shape)).sum().backward()
+        outs.append(y)
+    assert mid[1].is_contiguous(memory_format=cl) and xs[1].grad.is_contiguous(memory_format=cl)
+    torch.testing.assert_close(outs[1], outs[0], rtol=1e-4, atol=1e-5)
+    torch.testing.assert_close(xs[1].grad, xs[0].grad, rtol=1e-4, atol=1e-5)
+    scale = max(p.grad.abs().max().item() for p in ref.parameters())
+    for (name, p), p_ref in zip(net.named_parameters(), ref.parameters()):   # (the first conv's bias: a zero
+        torch.testing.assert_close(p.grad, p_ref.grad, rtol=1e-4, atol=1e-6 * scale, msg=name)   # gradient + noise)

@@ -18,6 +18,22 @@ def test_spade_norm_shapes_and_label_resizing():
     assert norm(x, seg).shape == (2, 6, 8, 8)
 
 
+def test_decoder_resizing_the_labels_once_per_block_is_each_layer_resizing_them():
+    """SPADEDecoder hands every block the label map at its resolution; a SPADE layer handed the full-size map
+    resizes it itself: the same picture."""
+    torch.manual_seed(0)
+    dec = Generator(spade_cfg()).decoder.eval()          # (train mode: spectral norm steps its power iteration)
+    seg = one_hot_labels(torch.randint(0, dec.head.norm_0.shared[0].in_channels, (2, 16, 16)),
+                         dec.head.norm_0.shared[0].in_channels)
+    z = torch.randn(2, dec.fc.in_features)
+    x = dec.fc(z).view(2, dec.widths[0], 4, 4)
+    x = dec.head(x, seg)
+    for block in dec.ups:
+        x = block(torch.nn.functional.interpolate(x, scale_factor=2, mode="nearest"), seg)
+    ref = torch.tanh(dec.to_img(torch.nn.functional.leaky_relu(x, 0.2)))
+    torch.testing.assert_close(dec(seg, z), ref, rtol=0, atol=1e-6)
+
+
 def test_spade_keeps_semantics_of_a_uniform_input():
     """A constant input normalises to zero; SPADE's output still differs between label regions."""
     torch.manual_seed(0)
