@@ -129,7 +129,8 @@ from .conditional import (class_walk, class_walk_sprite, class_walk_strip, condi
                           conditional_images, conditional_models, every_class)
 from .cyclegan import (CYCLEGAN_WORK_SCALE, NoCycleNote, cyclegan_domains, cyclegan_models,  # noqa: E402
                        translate, translate_views)
-from .gaugan import PAINT_DISPLAY, labels_to_image, paint, paint_labels, palette, spade_models, style_code  # noqa: E402
+from .gaugan import (PAINT_DISPLAY, label_preset, labels_to_image, paint, paint_labels, palette,  # noqa: E402
+                     spade_models, style_code)
 from .gaugan import _downsample_labels  # noqa: E402,F401  (tests check the majority vote)
 from .infogan import (INFOGAN_CODE_LIMIT, INFOGAN_GRID_VALUES, infogan_codes, infogan_grid, infogan_sweep,  # noqa: E402
                       infogan_grid_images, infogan_grid_values, infogan_image)

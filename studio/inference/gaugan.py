@@ -38,6 +38,12 @@ def _downsample_labels(labels, size: int) -> torch.Tensor:
     return torch.nn.functional.interpolate(onehot, size=(size, size), mode="area").argmax(1)
 
 
+def label_preset(style_image, preset: str | None) -> str | None:
+    """The preset whose label rules apply (SPADEConfig.preset_relabel): none when an uploaded style image
+    sets the style, as it wins over the preset in style_code."""
+    return None if style_image is not None else preset
+
+
 @torch.no_grad()
 def style_code(model: str, style_seed: int = 0, style_image=None, preset: str | None = None) -> torch.Tensor:
     """(z_dim,) style: the encoder's mean of style_image if given, else the named preset, else z ~ N(0, I) of the seed."""
@@ -74,4 +80,4 @@ def paint(model: str, label_map, style_seed: int = 0, style_image=None, preset: 
         raise ValueError("no label map: paint one, pick an example, or upload a picture in the palette colours")
     parsed = parse_label_map(label_map, G.palette_rgb().numpy(), fallback)
     z = style_code(model, style_seed, style_image, preset)
-    return paint_labels(model, parsed.labels, z, preset=None if style_image is not None else preset), parsed.message
+    return paint_labels(model, parsed.labels, z, preset=label_preset(style_image, preset)), parsed.message

@@ -119,7 +119,7 @@ def paint_canvas(model, canvas, style_seed, style_image, style_preset):
     seed, style_image = _style(style_seed, style_image)
     preset = None if style_preset in (None, "", STYLE_SEED) else str(style_preset)
     z = inference.style_code(model, seed, style_image, preset)
-    return inference.paint_labels(model, labels, z, preset=None if style_image is not None else preset)
+    return inference.paint_labels(model, labels, z, preset=inference.label_preset(style_image, preset))
 
 
 def drop_style_image(image):
