@@ -1,6 +1,6 @@
 """Training steps/s: the project's engine against a plain PyTorch loop over the same networks.
 
-    python bench/train_throughput.py [--families dcgan,infogan,spade,stylegan,cyclegan] [--rounds 7]
+    python bench/train_throughput.py [--families dcgan,infogan,spade,stylegan,cyclegan,cgan] [--rounds 7]
                                      [--chunk 5] [--threads 1] [--levers] [--bf16]
 
 For each family, at its recipe's batch size, image size and network (training/recipes/*.sh):
@@ -50,12 +50,13 @@ from training.setup import RunSpec, build_run, split_settings  # noqa: E402
 RECIPES = {
     "dcgan": dict(dataset="mnist", batch_size=64, img_size=32, sets={}),
     "infogan": dict(dataset="mnist", batch_size=64, img_size=32, sets={}),
-    "spade": dict(dataset="landscapes", batch_size=4, img_size=64, sets={}),
+    "spade": dict(dataset="landscapes", batch_size=8, img_size=64, sets={}),
     "stylegan": dict(dataset="faces", batch_size=16, img_size=32, loss="nonsaturating",
                      sets=dict(z_dim=32, w_dim=64, channel_base=1536, channel_max=48, d_channel_base=512,
                                d_channel_max=48, mixing_prob=0.9, r1_gamma=0.05, architecture="orig")),
     "cyclegan": dict(dataset="summer2winter", batch_size=1, img_size=64, loss="lsgan",
                      sets=dict(ngf=16, ndf=32, n_blocks=6)),
+    "cgan": dict(dataset="mnist-train", batch_size=64, img_size=32, sets=dict(mode_seeking=0.3)),
 }
 SYNTHETIC = {"landscapes", "faces", "summer2winter"}
 
@@ -236,8 +237,33 @@ def plain_cyclegan(tr, batch, s):
     return [loss_g.item(), loss_d]
 
 
+def plain_cgan(tr, batch, s):
+    """Projection cGAN (Miyato & Koyama 2018): hinge D on real (x, y) and fake (G(z, y'), y'), then G,
+    with the recipe's mode-seeking term (Mao et al. 2019) on two halves that ask for the same classes."""
+    G, D, cfg = tr.nets["G"], tr.nets["D"], tr.cfg
+    real, y = batch["image"], batch["label"].long()
+    n, h = real.shape[0], real.shape[0] // 2
+    z = torch.randn(n, cfg.z_dim)
+    y_fake = torch.randint(cfg.n_classes, (n,))
+    y_fake[h:2 * h] = y_fake[:h]
+    fake = G(z, y_fake)
+    d_real, d_fake = D(real, y)[0], D(fake.detach(), y_fake)[0]
+    loss_d = F.relu(1 - d_real).mean() + F.relu(1 + d_fake).mean()
+    s.opt["D"].zero_grad()
+    loss_d.backward()
+    s.opt["D"].step()
+    with s.freeze(D):
+        loss_g = -D(fake, y_fake)[0].mean()
+        ratio = (fake[:h] - fake[h:2 * h]).abs().mean() / (z[:h] - z[h:2 * h]).abs().mean()
+        loss_g = loss_g + tr.train_cfg.mode_seeking / (ratio + 1e-5)
+        s.opt["G"].zero_grad()
+        loss_g.backward()
+    s.opt["G"].step()
+    return [loss_d.item(), loss_g.item(), d_real.sigmoid().mean().item(), d_fake.sigmoid().mean().item()]
+
+
 PLAIN = {"dcgan": (plain_dcgan, "image"), "infogan": (plain_infogan, "image"), "spade": (plain_spade, None),
-         "stylegan": (plain_stylegan, "image"), "cyclegan": (plain_cyclegan, None)}
+         "stylegan": (plain_stylegan, "image"), "cyclegan": (plain_cyclegan, None), "cgan": (plain_cgan, None)}
 
 
 @contextlib.contextmanager
@@ -333,8 +359,7 @@ def _patched(obj, name, value):
 def lever_contenders(family: str, chunk: int) -> dict:
     import training.steps.cyclegan as cyc
     import training.steps.spade as spd
-    steps_module = {"dcgan": "dcgan", "infogan": "infogan", "spade": "spade", "stylegan": "stylegan",
-                    "cyclegan": "cyclegan"}[family]
+    steps_module = family
     module = sys.modules[f"training.steps.{steps_module}"]
     unfrozen = _patched(module, "frozen", lambda *m: contextlib.nullcontext())
     from training.families import get_trainer_class
@@ -383,7 +408,7 @@ def measure(contenders: dict, rounds: int, chunk: int, warmup: int) -> tuple[dic
 
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--families", default="dcgan,infogan,spade,stylegan,cyclegan")
+    p.add_argument("--families", default="dcgan,infogan,spade,stylegan,cyclegan,cgan")
     p.add_argument("--rounds", type=int, default=7)
     p.add_argument("--chunk", type=int, default=5, help="steps per contender per round")
     p.add_argument("--threads", type=int, default=1, help="torch threads, the same for every contender (most recipes train with 1)")
