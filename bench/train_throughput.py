@@ -377,6 +377,12 @@ def lever_contenders(family: str, chunk: int) -> dict:
         def separate_calls(net, *xs):
             return [None if x is None else net(x) for x in xs]
         out["-one call"] = lambda: Project(family, chunk, patch=_patched(cyc, "_each", separate_calls))
+    if family == "cgan":
+        import training.steps.cgan as cg
+
+        def two_calls(self, D, real, y, fake, y_fake):
+            return (*D(real, y), *D(fake, y_fake))
+        out["-one call"] = lambda: Project(family, chunk, patch=_patched(cg.CGANTrainer, "discriminate", two_calls))
     if family == "spade":
         def two_calls_d(D, fake, real, seg):
             return D(fake, seg), D(real, seg)

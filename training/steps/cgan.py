@@ -64,9 +64,9 @@ class CGANTrainer(GANTrainer):
             y_fake[n // 2: 2 * (n // 2)] = y_fake[:n // 2]
         fake = G(z, y_fake)                                              # (N, C, S, S)
 
-        # 1. D
-        d_real, c_real = D(real, y)
-        d_fake, c_fake = D(fake.detach(), y_fake)
+        # 1. D: reals and fakes in one call when D treats each picture alone (spectral norm, no BatchNorm):
+        # the same function, one pass over its weights, one power iteration per update as in the SN paper
+        d_real, c_real, d_fake, c_fake = self.discriminate(D, real, y, fake.detach(), y_fake)
         loss_d = L.d_loss(self.loss, d_real, d_fake)
         if self.loss == "wgan-gp":
             loss_d = loss_d + self.gp_weight * L.gradient_penalty(lambda x: D(x, y)[0], real, fake.detach())
@@ -92,6 +92,15 @@ class CGANTrainer(GANTrainer):
             out["C(x) acc"] = (c_real.detach().argmax(1) == y).float().mean()
             out["C(G(z)) acc"] = (c_fake.detach().argmax(1) == y_fake).float().mean()
         return out
+
+    def discriminate(self, D, real, y, fake, y_fake):
+        """-> D's (logits, class logits) on the reals, then on the fakes; one call on both halves unless D
+        has BatchNorm (spectral_norm=False), whose batch statistics would then mix reals and fakes."""
+        if not self.cfg.spectral_norm:
+            return (*D(real, y), *D(fake, y_fake))
+        n = real.shape[0]
+        logits, cls = D(torch.cat([real, fake]), torch.cat([y, y_fake]))
+        return logits[:n], None if cls is None else cls[:n], logits[n:], None if cls is None else cls[n:]
 
     def sample_fn(self, G) -> torch.Tensor:
         """One row per class (rows of n_noise in the CLI's grid), columns = the fixed noise."""

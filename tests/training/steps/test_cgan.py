@@ -57,7 +57,7 @@ def test_d_is_frozen_in_the_generator_step_and_unfrozen_after():
     hook = D.head.register_forward_hook(lambda m, i, o: seen.append(any(p.requires_grad for p in D.parameters())))
     tr.step(next(iter(torch.utils.data.DataLoader(LabelledBlobs(), batch_size=8))))
     hook.remove()
-    assert seen == [True, True, False]            # D's two passes on real and fake, then G's pass: frozen
+    assert seen == [True, False]                  # D's pass on reals and fakes, then G's pass: frozen
     assert all(p.requires_grad for p in D.parameters())
 
 
@@ -129,3 +129,24 @@ def test_a_training_tab_job_trains_a_conditional_model(tmp_path):
         manager.stop(wait_s=30)
     model = str(tmp_path / "models" / "tiny-cgan-job")
     assert inference.conditional_grid(model, "0-9", "1-2").size[0] > 0
+
+
+@pytest.mark.parametrize("conditioning,sn", [("cgan", True), ("acgan", True), ("acgan", False)])
+def test_d_on_reals_and_fakes_in_one_call_is_the_same_function(conditioning, sn):
+    """With spectral norm (no BatchNorm) D sees reals and fakes in one call; with BatchNorm in two, so that the
+    batch statistics stay each half's. Either way the same logits as two calls (eval mode: no power iteration)."""
+    torch.manual_seed(0)
+    tr = CGANTrainer(CGANConfig(**TINY, conditioning=conditioning, spectral_norm=sn))
+    D = tr.nets["D"]
+    calls = []
+    D.register_forward_hook(lambda m, i, o: calls.append(len(i[0])))
+    D.train(not sn)                       # BatchNorm in training mode uses the batch's statistics
+    real, fake = torch.randn(6, 1, 16, 16), torch.randn(6, 1, 16, 16)
+    y, y_fake = torch.randint(3, (6,)), torch.randint(3, (6,))
+    got = tr.discriminate(D, real, y, fake, y_fake)
+    assert calls == ([12] if sn else [6, 6])
+    want = (*D(real, y), *D(fake, y_fake))
+    for a, b in zip(got, want):
+        assert (a is None) == (b is None)
+        if a is not None:
+            torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-5)   # batch-size-dependent float sums
