@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Recipe for pretrained/infogan-mnist: InfoGAN (1 categorical code with 10 values, 2 continuous codes)
-# on the 10k MNIST split, CPU, one thread.
+# on the 10k MNIST split, CPU, one thread, bf16 autocast (fp32 weights), with the paper's wider conv layers
+# (g_width=64, d_width=64: twice the first bundled model's, which stalled at 0.81 categorical accuracy).
 #
 # InfoGAN's split of the digits into ten categories depends on the initialisation, so the recipe
 # 1. trains SEEDS seeds for SWEEP_STEPS steps each and measures each one's categorical-code accuracy,
@@ -9,11 +10,12 @@
 #    (it trains the small MNIST classifier first if it is missing).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-SEEDS="${SEEDS:-0 1 2 3 4 5 6 7}"
-SWEEP_STEPS="${SWEEP_STEPS:-1200}"
-STEPS="${STEPS:-36000}"
-SWEEP=runs/infogan-sweep
-ARGS=(--family infogan --dataset mnist --batch-size 64 --sample-every 600 --threads 1)
+SEEDS="${SEEDS:-10 11 12 13 14 15}"
+SWEEP_STEPS="${SWEEP_STEPS:-1500}"
+STEPS="${STEPS:-20000}"
+SWEEP=runs/infogan-v2-sweep
+ARGS=(--family infogan --dataset mnist --batch-size 64 --sample-every 750 --checkpoint-every 250 --threads 1
+      --precision bf16 --set g_width=64 --set d_width=64)
 for s in $SEEDS; do
   if [ ! -f "$SWEEP/seed$s/eval.json" ]; then
     gan-studio train "${ARGS[@]}" --steps "$SWEEP_STEPS" --seed "$s" --out "$SWEEP/seed$s" --name "infogan-seed$s"
