@@ -12,6 +12,13 @@ def adam(params, lr: float, betas=(0.5, 0.999), eps: float = 1e-8) -> torch.opti
     return torch.optim.Adam(params, lr=lr, betas=betas, eps=eps)
 
 
+def linear_decay(step: int, total: int) -> float:
+    """Learning-rate factor: 1 for the first half of a run of `total` steps, then linearly down to (almost) 0
+    at its end (the schedule of the CycleGAN and SPADE papers' code)."""
+    half = total // 2
+    return 1.0 - max(0, step - half) / float(total - half + 1)
+
+
 @contextlib.contextmanager
 def frozen(*modules: nn.Module):
     """Parameters of `modules` need no gradient inside the block: G's update backpropagates through D
@@ -35,6 +42,30 @@ class GANTrainer:
     DEFAULTS: dict = {}
     channels_last: bool = True       # memory format of the images and conv weights (bench/train_throughput.py)
     memory_format: torch.memory_format = torch.contiguous_format   # the one in use (Engine.place sets it)
+    total_steps: int = 0             # the run's length (build_run sets it), for learning-rate schedules
+
+    def set_total_steps(self, steps: int) -> None:
+        self.total_steps = int(steps)
+
+    def steps_done(self, name: str = "G") -> int:
+        """Updates optimizers[name] has taken so far, read from Adam's own state (so a resumed run knows it too)."""
+        state = self.optimizers[name].state
+        return int(float(next(iter(state.values()))["step"])) if state else 0
+
+    def keep_initial_lrs(self) -> None:
+        """Remember each parameter group's learning rate as its "initial_lr", the base of decay_lrs (and what a
+        checkpoint compares when a resumed run changes the learning rates)."""
+        for opt in self.optimizers.values():
+            for group in opt.param_groups:
+                group["initial_lr"] = group["lr"]
+
+    def decay_lrs(self) -> float:
+        """Set every learning rate to initial_lr x linear_decay(steps done, total_steps); -> G's learning rate."""
+        f = linear_decay(self.steps_done(), self.total_steps)
+        for opt in self.optimizers.values():
+            for group in opt.param_groups:
+                group["lr"] = group["initial_lr"] * f
+        return self.optimizers["G"].param_groups[0]["lr"]
 
     @property
     def engine(self):

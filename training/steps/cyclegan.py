@@ -86,36 +86,10 @@ class CycleGANTrainer(GANTrainer):
         self.nets = {"G": G, "D_A": D_A, "D_B": D_B}
         self.optimizers = {"G": adam(G.parameters(), lr_g),
                            "D": adam(list(D_A.parameters()) + list(D_B.parameters()), lr_d)}
-        for opt in self.optimizers.values():
-            for group in opt.param_groups:
-                group["initial_lr"] = group["lr"]
+        self.keep_initial_lrs()
         self.pool_a, self.pool_b = ImagePool(pool_size, sample_seed), ImagePool(pool_size, sample_seed + 1)
         self._fixed: dict[str, torch.Tensor] | None = None
         self.n_samples, self.sample_seed = n_samples, sample_seed
-
-    def set_total_steps(self, steps: int) -> None:
-        """The run's length, for the linear decay over its second half (build_run calls this)."""
-        self.total_steps = int(steps)
-
-    # ---------------------------------------------------------------- schedule
-
-    def steps_done(self) -> int:
-        state = self.optimizers["G"].state
-        if not state:
-            return 0
-        return int(float(next(iter(state.values()))["step"]))
-
-    def lr_factor(self, step: int) -> float:
-        """1 for the first half of the run, then linearly down to (almost) 0 at the end."""
-        half = self.total_steps // 2
-        return 1.0 - max(0, step - half) / float(self.total_steps - half + 1)
-
-    def _apply_schedule(self) -> float:
-        f = self.lr_factor(self.steps_done())
-        for opt in self.optimizers.values():
-            for group in opt.param_groups:
-                group["lr"] = group["initial_lr"] * f
-        return self.optimizers["G"].param_groups[0]["lr"]
 
     # ---------------------------------------------------------------- one step
 
@@ -123,7 +97,7 @@ class CycleGANTrainer(GANTrainer):
         G, D_A, D_B = self.nets["G"], self.nets["D_A"], self.nets["D_B"]
         G_AB, G_BA = G.G_AB, G.G_BA
         a, b = batch["A"], batch["B"]                           # (N, 3, S, S) each, unpaired
-        lr = self._apply_schedule()
+        lr = self.decay_lrs()
         use_idt = self.lambda_identity > 0
 
         # Generators: fool both discriminators, come back after a round trip, leave the target domain alone.

@@ -57,16 +57,6 @@ class InfoGANTrainer(GANTrainer):
         mi_cont = L.gaussian_mi_loss(mean, log_std, c_cont) if self.cfg.n_cont else zero
         return mi_cat, mi_cont
 
-    def steps_done(self) -> int:
-        """Steps taken so far, read from Adam's state (so a resumed run knows it too)."""
-        opt = self.optimizers["G"]
-        for group in opt.param_groups:
-            for p in group["params"]:
-                st = opt.state.get(p, {})
-                if "step" in st:
-                    return int(st["step"])
-        return 0
-
     def mi_ramp(self) -> float:
         """Weight of the MI gradient into G at this step (1 unless cfg.mi_warmup > 0)."""
         w = self.cfg.mi_warmup

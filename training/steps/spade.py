@@ -6,11 +6,16 @@ Per step (Park et al. 2019, Sec. 3 and appendix):
   D         hinge: relu(1 - D(x, m)) + relu(1 + D(G(m, z), m)), averaged over the scales
   G         -D(G(m, z), m) + 10 * feature matching + 0.05 * KL(q(z|x) || N(0, I)) + l1_weight * |G(m, z) - x|
 
+Option lr_decay (`--set lr_decay=true`): the learning rates decay linearly to zero over the second half of the
+run, as in the authors' training schedule (the bundled spade-landscapes recipe uses it).
+
 The paper's fourth term is a VGG perceptual loss; no pretrained VGG is available offline,
 so a pixel L1 reconstruction term (pix2pix's) stands in for it. The same trainer trains the
 baseline (config arch="pix2pix"): same encoder, discriminator, losses and budget.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -24,19 +29,28 @@ from .. import losses as L
 from .base import GANTrainer, adam, frozen
 
 
+@dataclass
+class SPADETraining:
+    """The trainer's own settings (`--set key=value`)."""
+    lr_decay: bool = False     # learning rates linearly to zero over the second half of the run (the authors')
+
+
 class SPADETrainer(GANTrainer):
     loss_names = ("G", "D", "GAN", "FM", "KL", "L1")
+    OPTIONS = SPADETraining
     DEFAULTS = dict(dataset="landscapes", steps=2000, batch_size=4, lr_g=2e-4, lr_d=2e-4, loss="hinge",
                     sample_every=100, img_size=64, spectral_norm=True)
 
     def __init__(self, cfg: SPADEConfig, loss: str = "hinge", lr_g: float = 2e-4, lr_d: float = 2e-4,
                  fm_weight: float = 10.0, kl_weight: float = 0.05, l1_weight: float = 10.0,
-                 n_samples: int = 8, sample_seed: int = 1234):
+                 n_samples: int = 8, sample_seed: int = 1234, lr_decay: bool = False):
         self.cfg, self.loss = cfg, L.check_loss(loss)
+        self.lr_decay = bool(lr_decay)
         self.fm_weight, self.kl_weight, self.l1_weight = fm_weight, kl_weight, l1_weight
         self.nets = {"G": Generator(cfg), "D": Discriminator(cfg)}
         self.optimizers = {"G": adam(self.nets["G"].parameters(), lr_g),
                            "D": adam(self.nets["D"].parameters(), lr_d)}
+        self.keep_initial_lrs()
         self.n_samples = n_samples
         self.fixed_z = torch.randn(n_samples, cfg.z_dim, generator=torch.Generator().manual_seed(sample_seed))
         self.fixed: dict | None = None          # the first batch's first pairs, for sample grids
@@ -48,6 +62,8 @@ class SPADETrainer(GANTrainer):
             old = self.fixed or {"image": real[:0], "label": label[:0]}
             k = self.n_samples - len(old["label"])
             self.fixed = {"image": torch.cat([old["image"], real[:k]]), "label": torch.cat([old["label"], label[:k]])}
+        if self.lr_decay:
+            self.decay_lrs()
         seg = one_hot_labels(label, self.cfg.num_classes)               # (N, K, S, S), channels-last in memory
         mu, logvar = G.encode(real)
         z = mu + torch.randn_like(mu) * (0.5 * logvar).exp()            # reparameterisation

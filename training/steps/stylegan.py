@@ -53,10 +53,6 @@ class StyleGANTrainer(GANTrainer):
     def generator(self):
         return self.nets["G_ema"]
 
-    def _steps_done(self, name: str) -> int:
-        state = self.optimizers[name].state
-        return int(next(iter(state.values()))["step"]) if state else 0
-
     def _ws(self, n: int) -> torch.Tensor:
         """Mapped ws for a batch; with prob mixing_prob, layers from a random cut-off on use a second z."""
         G, cfg, p, dev = self.nets["G"], self.cfg, self.train_cfg.mixing_prob, self.device
@@ -76,7 +72,7 @@ class StyleGANTrainer(GANTrainer):
         with torch.no_grad():
             fake = G.synthesis(self._ws(n), "random")
         t = self.train_cfg
-        r1_now = t.r1_gamma > 0 and self._steps_done("D") % t.r1_every == 0
+        r1_now = t.r1_gamma > 0 and self.steps_done("D") % t.r1_every == 0
         real_in = real.detach().requires_grad_(r1_now)
         d_real, d_fake = D(real_in), D(fake)
         loss_d = L.d_loss(self.loss, d_real, d_fake)
@@ -100,7 +96,7 @@ class StyleGANTrainer(GANTrainer):
     def _update_ema(self, batch_size: int) -> None:
         """G_ema <- beta G_ema + (1 - beta) G, half-life ema_kimg thousand images (ramped up early on);
         buffers (w_avg, const noise) are copied."""
-        nimg = self._steps_done("G") * batch_size
+        nimg = self.steps_done("G") * batch_size
         half_life = min(self.train_cfg.ema_kimg * 1000, nimg * 0.05 + 1)   # StyleGAN2-ADA's ema_rampup = 0.05
         beta = 0.5 ** (batch_size / max(half_life, 1e-8))
         G, E = self.nets["G"], self.nets["G_ema"]

@@ -25,4 +25,4 @@ def test_trainer_steps_mixing_r1_and_ema(tmp_path):
     tr2 = StyleGANTrainer(cfg, **opts)
     load_checkpoint(tr2, tmp_path / "ck")
     torch.testing.assert_close(tr2.nets["G_ema"].synthesis.const, E.synthesis.const)
-    assert tr2._steps_done("D") == 3
+    assert tr2.steps_done("D") == 3
