@@ -60,8 +60,9 @@ class GANTrainer:
                 group["initial_lr"] = group["lr"]
 
     def decay_lrs(self) -> float:
-        """Set every learning rate to initial_lr x linear_decay(steps done, total_steps); -> G's learning rate."""
-        f = linear_decay(self.steps_done(), self.total_steps)
+        """Set every learning rate to initial_lr x linear_decay(steps done, total_steps); -> G's learning rate.
+        A trainer that was never told its run's length (total_steps 0) keeps its initial rates."""
+        f = linear_decay(self.steps_done(), self.total_steps) if self.total_steps > 0 else 1.0
         for opt in self.optimizers.values():
             for group in opt.param_groups:
                 group["lr"] = group["initial_lr"] * f

@@ -48,3 +48,13 @@ def test_lr_decay_is_a_setting_of_the_command_line():
     from training.setup import split_settings
 
     assert split_settings("spade", {"lr_decay": True, "g_width": 8}) == ({"g_width": 8}, {"lr_decay": True})
+
+
+def test_lr_decay_without_a_run_length_keeps_the_initial_rates():
+    from training.steps.spade import SPADETrainer
+
+    t = SPADETrainer(spade_cfg(), lr_g=1e-4, lr_d=4e-4, lr_decay=True)      # not built by build_run: no length
+    batch = {"image": torch.rand(2, 3, 16, 16) * 2 - 1, "label": torch.randint(0, 3, (2, 16, 16))}
+    for _ in range(3):
+        t.step(batch)
+    assert [g["lr"] for o in t.optimizers.values() for g in o.param_groups] == [1e-4, 4e-4]
