@@ -33,7 +33,7 @@ class RunSpec:
     model: dict = field(default_factory=dict)   # overrides of the family's config fields
     trainer: dict = field(default_factory=dict)  # the trainer's own options (e.g. StyleGAN's r1_gamma)
     device: str = "auto"                # where to train (training.engine): auto | cpu | cuda[:i] | mps
-    precision: str = "auto"             # auto | fp32 | bf16 | fp16 (auto: fp32 on CPUs, 16 bits on GPUs)
+    precision: str = "auto"             # auto | fp32 | bf16 | fp16 (auto: fp32)
 
     def resolved(self) -> "RunSpec":
         """Fill every None with the family's default."""

@@ -318,7 +318,7 @@ def build(ctx: TabContext) -> None:
                 device = gr.Dropdown(available_devices(), value="auto", label="Device", elem_id="train-device",
                                      info="auto: a GPU when there is one, else the CPU")
                 precision = gr.Dropdown(list(PRECISIONS), value="auto", label="Precision", elem_id="train-precision",
-                                        info="auto: fp32 on a CPU, bf16/fp16 on a GPU")
+                                        info="auto: fp32 (fastest for these small networks, also on a GPU); bf16: ~2x on CPUs with AMX")
             with gr.Row():
                 run_name = gr.Textbox(label="Run name", placeholder="automatic", scale=2,
                                       info="also the saved model's name")

@@ -49,6 +49,8 @@ def test_devices_and_precisions_by_name():
         assert resolve_device("auto") in (torch.device("cpu"), torch.device("mps"))
     cpu = torch.device("cpu")
     assert resolve_precision("auto", cpu) == "fp32"
+    # fp32 on a GPU too: the recipes measured faster in it than under autocast (README, bench/recipe_speed.py)
+    assert resolve_precision("auto", torch.device("cuda")) == "fp32"
     assert resolve_precision("bf16", cpu) == "bf16"
     with pytest.raises(ValueError, match="fp16 needs a GPU"):
         resolve_precision("fp16", cpu)
