@@ -123,8 +123,11 @@ def main(argv: list[str] | None = None) -> int:
     if world > 1 and not distributed.launched_by_torchrun():
         return launch_processes(argv, world, Path(args.out))
     group = distributed.init_from_env(device_type)
+    finished = False
     try:
-        return train(args, argv, spec, group)
+        code = train(args, argv, spec, group)
+        finished = True
+        return code
     except Exception as e:
         if group.world == 1:
             raise
@@ -134,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         traceback.print_exc()
         return 1
     finally:
-        distributed.shutdown()
+        distributed.shutdown(together=finished)
 
 
 def train(args, argv: list[str], spec: RunSpec, group: distributed.Group) -> int:
