@@ -7,8 +7,8 @@
 For each family it runs the real command line (`python -m studio.cli train`) with the recipe's batch
 size, image size, loss and --set overrides (bench/train_throughput.py's RECIPES, read off
 training/recipes/*.sh), sampling every 100 steps and checkpointing every 200 as a recipe does, and
-times the log lines (one every 100 steps): the rate is (last step - first step after the warm-up) / the wall time between
-those two lines, so start-up, the first CUDA kernels and cuDNN's autotuning are left out.
+times the log lines (one every 100 steps): the rate is (last step - first step after the warm-up) /
+the wall time between those two lines, so start-up, the first CUDA kernels and cuDNN's autotuning are left out.
 Synthetic datasets are drawn into their render cache first (what a recipe's first epoch does).
 
 --check also resumes each run from its checkpoint for 100 more steps and loads the exported
@@ -41,19 +41,19 @@ def recipe_args(family: str) -> list[str]:
     if r.get("loss"):
         args += ["--loss", r["loss"]]
     for k, v in r["sets"].items():
-        args += ["--set", f"{k}={str(v).lower() if isinstance(v, bool) else v}"]
+        args += ["--set", f"{k}={v}"]
     return args
 
 
-_DATASETS: dict = {}        # one dataset per family in each worker process
+def _dataset(family: str):
+    from training.datasets import make_dataset
+
+    spec = spec_for(family)
+    return make_dataset(spec.dataset, img_size=spec.img_size, cache=True)
 
 
 def _warm_range(family: str, lo: int, hi: int) -> None:
-    from training.setup import build_run
-
-    if family not in _DATASETS:
-        _DATASETS[family] = build_run(spec_for(family), cache=True)[1]
-    _DATASETS[family].take(range(lo, hi))
+    _dataset(family).take(range(lo, hi))
 
 
 def warm_caches(families: list[str]) -> None:
@@ -62,21 +62,19 @@ def warm_caches(families: list[str]) -> None:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from training.setup import build_run
-
     for family in families:
-        spec = spec_for(family)
-        if spec.dataset not in SYNTHETIC:
+        if RECIPES[family]["dataset"] not in SYNTHETIC:
             continue
         t = time.perf_counter()
-        _, dataset = build_run(spec, cache=True)
+        dataset = _dataset(family)
         n = len(dataset)
         dataset.take([0])                       # creates the cache's files once
         chunks = [(i, min(i + 250, n)) for i in range(0, n, 250)]
         spawn = multiprocessing.get_context("spawn")    # fork after torch has started its threads can hang
         with ProcessPoolExecutor(os.cpu_count(), mp_context=spawn) as pool:
             list(pool.map(_warm_range, [family] * len(chunks), *zip(*chunks)))
-        print(f"  {spec.dataset}: {n} items in the render cache ({time.perf_counter() - t:.0f} s)", flush=True)
+        name = RECIPES[family]["dataset"]
+        print(f"  {name}: {n} items in the render cache ({time.perf_counter() - t:.0f} s)", flush=True)
 
 
 def run(cmd: list[str], log) -> tuple[int, list[tuple[float, int]], str]:

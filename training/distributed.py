@@ -59,9 +59,10 @@ def init_from_env(device_type: str) -> Group:
 
 def shutdown(together: bool = True) -> None:
     """Leave the group; together=True (the ranks all finished) waits for the others first: without the
-    barrier a rank that tears gloo down while the other is still in its last collective can abort the other ("terminate called without an active exception", seen in
-    about one run in four under torch 2.14 on this 2-core machine, after all the work was written).
-    A failing rank leaves at once (together=False): the others may never reach a barrier."""
+    barrier a rank that tears gloo down while the other is still in its last collective can abort the
+    other ("terminate called without an active exception", about one run in four under torch 2.14 on
+    a 2-core machine, after all the work was written). A failing rank leaves at once (together=False):
+    the others may never reach a barrier."""
     if td.is_initialized():
         if together:
             td.barrier()
