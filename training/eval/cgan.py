@@ -32,12 +32,6 @@ from ..evaluate import parse_eval_args, report
 from . import mnist_classifier
 
 
-@torch.no_grad()
-def classifier_features(clf, x: torch.Tensor, batch: int = 500) -> torch.Tensor:
-    """(N, 1, 32, 32) -> (N, 128): the classifier's penultimate layer (after its hidden ReLU)."""
-    return torch.cat([clf.head[:4](clf.features(x[i:i + batch])) for i in range(0, len(x), batch)])
-
-
 def mean_pairwise(x: torch.Tensor) -> float:
     """Mean L2 distance over all pairs i != j of the rows of x (N, D)."""
     d = torch.cdist(x.flatten(1).double(), x.flatten(1).double())
@@ -52,14 +46,6 @@ def generate(G, n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
     y = torch.arange(n) % G.n_classes
     z = torch.randn(n, G.z_dim, generator=gen)
     return torch.cat([G(z[i:i + 500], y[i:i + 500]) for i in range(0, n, 500)]), y
-
-
-def heldout_digits() -> tuple[torch.Tensor, torch.Tensor]:
-    from ..datasets.mnist import MNISTDataset, eval_split
-
-    data = MNISTDataset(img_size=32)
-    idx = eval_split(len(data))[1]
-    return data.images[idx], data.labels[idx]
 
 
 @torch.no_grad()
@@ -77,8 +63,8 @@ def evaluate(model: str, n: int = 5000, per_class: int = 200, seed: int = 0) -> 
     pairs = torch.stack([asked[~ok], read[~ok]], 1).tolist()
     confusions = sorted({tuple(p): pairs.count(p) for p in pairs}.items(), key=lambda kv: -kv[1])[:5]
 
-    real_x, real_y = heldout_digits()
-    gen_f, real_f = classifier_features(clf, images), classifier_features(clf, real_x)
+    real_x, real_y = mnist_classifier.heldout_digits()
+    gen_f, real_f = mnist_classifier.features(clf, images), mnist_classifier.features(clf, real_x)
     diversity = {}
     for c in range(G.n_classes):
         g_idx = (asked == c).nonzero().flatten()[:per_class]

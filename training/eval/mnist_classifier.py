@@ -88,6 +88,32 @@ def load(folder: str | Path = DEFAULT_DIR) -> tuple[DigitClassifier, dict]:
     return load_aux(DigitClassifier(), folder, "digit classifier", "training.eval.mnist_classifier")
 
 
+@torch.no_grad()
+def features(clf: DigitClassifier, x: torch.Tensor, batch: int = 500) -> torch.Tensor:
+    """(N, 1, 32, 32) -> (N, 128): the classifier's penultimate layer (after its hidden ReLU)."""
+    return torch.cat([clf.head[:4](clf.features(x[i:i + batch])) for i in range(0, len(x), batch)])
+
+
+def heldout_digits() -> tuple[torch.Tensor, torch.Tensor]:
+    """The 2,000 MNIST digits no bundled MNIST evaluation network (nor an `mnist-train` run) trained on:
+    (images (2000, 1, 32, 32) in [-1, 1], labels (2000,))."""
+    return _digits(1)
+
+
+def training_digits(n: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """The first n of the other 8,000 digits (the classifier's training part, `mnist-train`)."""
+    x, y = _digits(0)
+    return x[:n], y[:n]
+
+
+def _digits(part: int) -> tuple[torch.Tensor, torch.Tensor]:
+    from ..datasets.mnist import MNISTDataset, eval_split
+
+    data = MNISTDataset(img_size=32)
+    idx = eval_split(len(data))[part]
+    return data.images[idx], data.labels[idx]
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m training.eval.mnist_classifier", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -32,13 +32,12 @@ from studio.inference import projection as P
 from ..card import write_card_section
 from ..evaluate import parse_eval_args
 from . import mnist_classifier
-from .cgan import heldout_digits
 
 
 def evaluate(model: str, n: int = 200, steps: int = P.DEFAULT_STEPS, seed: int = 0, log=print) -> dict:
     clf, clf_metrics = mnist_classifier.load()
     G = hub.load(model)
-    x, y = heldout_digits()
+    x, y = mnist_classifier.heldout_digits()
     x, y = x[:n], y[:n]
     errors, agree, right, found, cpu, wall, recon = [], [], [], [], [], [], []
     for i in range(n):
