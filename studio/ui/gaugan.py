@@ -216,7 +216,8 @@ def build(ctx: TabContext) -> None:
             swatches = gr.HTML(swatch_css(entries), padding=False)
             brush_class = gr.Radio(names, value=names[0] if names else None, elem_id="gaugan-classes",
                                    label="Brush: click a class to paint with it", interactive=True)
-            brush_size = gr.Slider(2, 64, value=16, step=1, label="Brush size", elem_id="gaugan-brush")
+            brush_size = gr.Slider(2, 64, value=16, step=1, label="Brush size", elem_id="gaugan-brush",
+                                   interactive=True)    # read only by the canvas script: no event makes it interactive
             with gr.Row():
                 fill_class = gr.Dropdown(names, value=names[0] if names else None, label="Fill everything with",
                                          scale=3)

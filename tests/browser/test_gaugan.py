@@ -83,6 +83,24 @@ def test_the_picture_follows_a_long_stroke_and_undo_restores_the_map(gaugan, cal
     assert canvas_pixel(gaugan, 0.5, 0.1) == sky
 
 
+def test_the_brush_size_slider_follows_the_mouse_and_widens_the_stroke(gaugan):
+    """The slider is read only by the canvas script (no server event): it must still be enabled."""
+    water = (0x20, 0x54, 0xb0)
+    gaugan.locator("#gaugan-classes").get_by_text("water", exact=True).click()
+    box = canvas_box(gaugan)
+    drag(gaugan, box, [(0.3, 0.1), (0.7, 0.1)])                  # a stroke at the default size (16 cells)
+    thin = sum(canvas_pixel(gaugan, 0.5, y / 100) == water for y in range(0, 40))
+    rng = gaugan.locator("#gaugan-brush input[type=range]")
+    assert rng.is_enabled()
+    track = rng.bounding_box()
+    gaugan.mouse.click(track["x"] + 0.95 * track["width"], track["y"] + track["height"] / 2)
+    size = int(rng.input_value())
+    assert size >= 55, size
+    drag(gaugan, box, [(0.3, 0.1), (0.7, 0.1)])                  # the same stroke with the big brush
+    wide = sum(canvas_pixel(gaugan, 0.5, y / 100) == water for y in range(0, 40))
+    assert wide > 1.8 * thin > 0, (thin, wide)
+
+
 def open_map(page, path):
     with page.expect_file_chooser() as chooser:
         page.locator("#gaugan-upload").click()
