@@ -105,8 +105,14 @@ def import_official(file):
     taken = f"; a model called `{wanted}` already exists" if name != wanted else ""
     msg = (f"Loaded **{path.name}**: {G.config.n_blocks} residual blocks, ngf={G.config.ngf}, "
            f"translates {a} → {b} only (saved as model `{name}`{taken}).")
+    return msg, name
+
+
+def show_imported(name):
+    """The imported model in the picker, with its one direction (a second step, so that a file that fails to
+    load marks only the message as failed and leaves the picker and the direction usable)."""
     choices, have = _direction_choices(name)
-    return gr.Dropdown(choices=inference.cyclegan_models(), value=name), gr.Radio(choices=choices, value=have[0]), msg
+    return gr.Dropdown(choices=inference.cyclegan_models(), value=name), gr.Radio(choices=choices, value=have[0])
 
 
 def examples() -> list[str]:
@@ -120,14 +126,14 @@ def build(ctx: TabContext) -> None:
         with gr.Column(scale=1, min_width=300):
             model = model_picker(ctx, inference.cyclegan_models, default)
             direction = gr.Radio([("summer → winter", "AtoB"), ("winter → summer", "BtoA")], value="AtoB",
-                                 label="Direction")
+                                 label="Direction", elem_id="cyclegan-direction")
             image = gr.Image(value=pics[0] if pics else None, type="filepath", image_mode=None, elem_id="cyclegan-input",
                              label="Your picture (any size)", sources=["upload", "clipboard"], height=300)
             gallery = gr.Gallery(pics, label="Examples (synthetic landscapes): click one", columns=6, height=110,
                                  allow_preview=False, buttons=[], interactive=False, elem_id="cyclegan-examples")
             with gr.Accordion("Load an official CycleGAN generator (.pth)", open=False):
                 official = gr.File(label="e.g. horse2zebra.pth or latest_net_G.pth", file_types=[".pth", ".pt"],
-                                   type="filepath")
+                                   type="filepath", elem_id="cyclegan-official")
                 official_msg = gr.Markdown()
         with gr.Column(scale=3):
             with gr.Row():
@@ -152,8 +158,11 @@ def build(ctx: TabContext) -> None:
         .then(translate_all, inputs, outputs, api_visibility="private", **raw)
     model.change(directions_for, [model, direction], direction, api_name="_cyclegan_directions",
                  api_visibility="private").then(translate_all, inputs, outputs, api_visibility="private", **raw)
-    official.upload(import_official, official, [model, direction, official_msg], api_name="_cyclegan_import",
-                    api_visibility="private").then(translate_all, inputs, outputs, api_visibility="private", **raw)
+    imported = gr.State()
+    official.upload(import_official, official, [official_msg, imported], api_name="_cyclegan_import",
+                    api_visibility="private") \
+        .success(show_imported, imported, [model, direction], api_visibility="private") \
+        .then(translate_all, inputs, outputs, api_visibility="private", **raw)
 
     # Named API endpoint (api.md): (model, image, direction) -> (translated, reconstructed).
     hidden = gr.Button(visible=False)

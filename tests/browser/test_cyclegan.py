@@ -42,3 +42,14 @@ def test_an_example_thumbnail_translates(cyclegan, calls):
     old = img_src(cyclegan, OUT)
     cyclegan.locator("#cyclegan-examples img").nth(3).click()
     wait_new_picture(cyclegan, OUT, old)
+
+
+def test_a_broken_pth_says_so_and_leaves_the_controls_usable(cyclegan, tmp_path):
+    bad = tmp_path / "horse2zebra.pth"
+    bad.write_bytes(b"\0" * 100)
+    cyclegan.get_by_text("Load an official CycleGAN generator (.pth)").click()
+    cyclegan.locator("#cyclegan-official input[type=file]").set_input_files(str(bad))
+    cyclegan.get_by_text("not a readable PyTorch checkpoint").first.wait_for(timeout=20_000)
+    old = img_src(cyclegan, OUT)
+    cyclegan.locator("#cyclegan-direction").get_by_text("winter → summer").click(timeout=3000)   # still there
+    wait_new_picture(cyclegan, OUT, old)

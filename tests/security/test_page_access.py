@@ -76,7 +76,7 @@ def test_importing_a_pth_never_replaces_a_trained_model(live, home, tmp_path):
     torch.save(ResnetGenerator(3, 3, ngf=4, n_blocks=1).state_dict(), tmp_path / "someone-trained.pth")
     result = live.call("_cyclegan_import", [live.upload(tmp_path / "someone-trained.pth")])
     assert result["ok"], result
-    assert "saved as model `someone-trained-2`" in result["data"][2]
+    assert "saved as model `someone-trained-2`" in result["data"][0]
     assert (home / "models" / "someone-trained" / "model.safetensors").read_bytes() == before
     assert (home / "models" / "someone-trained-2" / "config.json").is_file()
 

@@ -52,7 +52,7 @@ def test_endpoint_single_direction_official(client, tmp_path):
 
     ref = randomise(ResnetGenerator(3, 3, ngf=4, n_blocks=2))
     torch.save(ref.state_dict(), tmp_path / "horse2zebra.pth")
-    name = tab.import_official(str(tmp_path / "horse2zebra.pth"))[0].value
+    name = tab.import_official(str(tmp_path / "horse2zebra.pth"))[1]
     translated, reconstructed = client.predict(name, handle_file(str(EXAMPLES[0])), "AtoB", api_name="/translate")
     assert Image.open(translated).size == (256, 256)
     assert reconstructed is None                   # no way back: no reconstruction (the tab shows a note)
@@ -84,7 +84,9 @@ def test_tab_imports_official_file(tmp_path):
 
     ref = randomise(ResnetGenerator(3, 3, ngf=4, n_blocks=2))
     torch.save(ref.state_dict(), tmp_path / "apple2orange.pth")
-    picker, radio, msg = tab.import_official(str(tmp_path / "apple2orange.pth"))
+    msg, name = tab.import_official(str(tmp_path / "apple2orange.pth"))
+    picker, radio = tab.show_imported(name)
+    assert picker.value == name == "apple2orange" and radio.value == "AtoB"
     assert "apple2orange" in inference.cyclegan_models() and "apple → orange" in msg
     assert inference.cyclegan_domains("apple2orange") == ("apple", "orange", ["AtoB"])
     (tmp_path / "bad.pth").write_bytes(b"\0" * 10)
