@@ -105,10 +105,21 @@ def resolve(name_or_path: str | os.PathLike) -> Path:
 def _download_from_hub(repo_id: str) -> Path:
     from huggingface_hub import snapshot_download
 
+    from huggingface_hub.errors import GatedRepoError, LocalEntryNotFoundError, RepositoryNotFoundError
+
     try:
         return Path(snapshot_download(repo_id, allow_patterns=[CONFIG_NAME, WEIGHTS_NAME, CARD_NAME]))
-    except Exception as e:  # offline, missing repo, no permission: all end here
-        raise ModelLoadError(f"could not fetch {repo_id!r} from the Hugging Face hub: {type(e).__name__}: {e}") from None
+    except Exception as e:  # offline, missing repo, no permission: all end here, in words a student can act on
+        if isinstance(e, LocalEntryNotFoundError):     # no connection (or HF_HUB_OFFLINE) and not in the cache
+            why = ("this computer cannot reach the Hub (offline?) and has no copy of it; pick a bundled or "
+                   "trained model from the list, or load it once while online")
+        elif isinstance(e, GatedRepoError):           # a subclass of RepositoryNotFoundError: test it first
+            why = "the repo is gated: accept its terms on huggingface.co and log in (`hf auth login`)"
+        elif isinstance(e, RepositoryNotFoundError):
+            why = "there is no such model repo (or it is private); check the spelling user/name"
+        else:
+            why = f"{type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''}"
+        raise ModelLoadError(f"could not fetch {repo_id!r} from the Hugging Face Hub: {why}") from None
 
 
 def weight_shapes(path: Path) -> dict[str, tuple[int, ...]]:

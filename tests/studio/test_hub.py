@@ -123,5 +123,26 @@ def test_hub_repo_id_goes_through_huggingface_hub(tmp_path, monkeypatch):
 
 def test_hub_offline_error_is_clear(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    with pytest.raises(hub.ModelLoadError, match="could not fetch 'someone/absent'"):
+    with pytest.raises(hub.ModelLoadError, match="could not fetch 'someone/absent'") as e:
         studio.load("someone/absent")
+    assert "cannot reach the Hub (offline?)" in str(e.value) and "Error" not in str(e.value)   # no library jargon
+
+
+@pytest.mark.parametrize("error, words", [("RepositoryNotFoundError", "no such model repo"),
+                                          ("GatedRepoError", "gated"), ("OSError", "OSError: disk full")])
+def test_hub_errors_say_what_to_do(monkeypatch, error, words):
+    import huggingface_hub
+    from huggingface_hub import errors
+
+    def failing(repo_id, **kw):
+        if error == "OSError":
+            raise OSError("disk full\nmore detail")
+        import httpx
+
+        request = httpx.Request("GET", f"https://huggingface.co/api/models/{repo_id}")
+        raise getattr(errors, error)("404 Client Error.", response=httpx.Response(404, request=request))
+
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", failing)
+    with pytest.raises(hub.ModelLoadError, match=words) as e:
+        studio.load("someone/absent")
+    assert "more detail" not in str(e.value)
