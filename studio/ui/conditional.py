@@ -4,7 +4,7 @@ from __future__ import annotations
 import gradio as gr
 
 from .. import inference
-from .common import TabContext, explain, friendly, model_picker, random_seed, sprite_div, sprite_js
+from .common import LATEX, TabContext, explain, friendly, model_picker, random_seed, sprite_div, sprite_js
 
 TITLE = "Conditional GAN"
 
@@ -100,16 +100,17 @@ def build(ctx: TabContext) -> None:
                 seed = gr.Number(7, label="Seed (one z)", precision=0, minimum=0, scale=3, elem_id="cond-seed")
                 rand = gr.Button("Random", scale=1, min_width=60)
             with gr.Row():
-                a = gr.Dropdown(digit_choices, value=3, label="From digit", elem_id="cond-a")
-                b = gr.Dropdown(digit_choices, value=8, label="to digit", elem_id="cond-b")
+                a = gr.Dropdown(digit_choices, value=3, label="From digit A", elem_id="cond-a")
+                b = gr.Dropdown(digit_choices, value=8, label="to digit B", elem_id="cond-b")
         with gr.Column(scale=3):
             row = gr.Image(label="Same z, every class: the style stays, the digit changes", elem_classes=["pixelart"],
                            elem_id="cond-row", type="pil", format="png", interactive=False, height=150)
             with gr.Row():
                 with gr.Column():
-                    t = gr.Slider(0, 1, 0.5, step=0.01, label="From digit A (0) to digit B (1): drag me",
+                    t = gr.Slider(0, 1, 0.5, step=0.01, label="t: drag from digit A (t = 0) to digit B (t = 1)",
                                   elem_id="cond-t")
-                    gr.Markdown("**G(z, (1-t) e_A + t e_B)**")
+                    gr.Markdown("$G\\big(z,\\ (1-t)\\,e_A + t\\,e_B\\big)$", latex_delimiters=LATEX,
+                                elem_id="cond-formula")
                 with gr.Column():
                     live = gr.HTML(elem_id="cond-live")
     explain(EXPLANATION)

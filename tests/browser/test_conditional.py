@@ -51,3 +51,9 @@ def test_new_end_digits_redraw_the_walk(cond):
     cond.get_by_role("option", name="1", exact=True).click()
     cond.wait_for_function("old => { const s = document.querySelector('#cond-live .sprite');"
                            " return s && s.getAttribute('style') !== old; }", arg=old, timeout=20_000)
+
+
+def test_the_slider_names_t_and_its_formula_is_rendered_math(cond):
+    assert "digit A (t = 0)" in cond.locator("#cond-t").inner_text()
+    cond.locator("#cond-formula .katex").first.wait_for(timeout=5000)          # KaTeX, not "$G(...)$" as text
+    assert "$" not in cond.locator("#cond-formula").inner_text()
