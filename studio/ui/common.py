@@ -129,7 +129,12 @@ class Number(gr.Number):
     is_template = True
 
     def preprocess(self, payload):
-        return super().preprocess(checked_number(payload, self.label))
+        value = checked_number(payload, self.label)
+        if self.precision == 0 and isinstance(value, float) and not value.is_integer():   # seeds, steps, sizes
+            what = f"{self.label}: " if self.label else ""
+            raise gr.Error(f"{what}{value:g} is not a whole number: type one like {math.floor(value)}",
+                           print_exception=False)    # Gradio would round it silently, the box still showing it
+        return super().preprocess(value)
 
 
 class Slider(gr.Slider):

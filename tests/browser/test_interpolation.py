@@ -62,6 +62,14 @@ def test_an_empty_seed_says_so(interp, page_errors):
     assert interp.get_by_text("TypeError").count() == 0
 
 
+def test_a_seed_with_a_fraction_says_so(interp):
+    box = interp.locator("#interp-seed-b input")
+    box.fill("3.7")
+    box.press("Enter")
+    interp.keyboard.press("Tab")
+    interp.get_by_text("Seed B: 3.7 is not a whole number").first.wait_for(timeout=15_000)
+
+
 def pad_stroke(page, points):
     """Draw one stroke on the drawing pad with the mouse (points: fractions of the pad)."""
     pad = page.locator("#interp-pad canvas")

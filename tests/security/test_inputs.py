@@ -70,6 +70,14 @@ def test_numbers_that_are_not_numbers_get_words(live, value):
         assert refused(result, r"not a number|not a finite number"), (api, value, result)
 
 
+def test_a_seed_or_step_count_with_a_fraction_is_refused_not_rounded(live):
+    """A whole-number field given 3.7 said nothing and silently used 4 while the box kept showing 3.7."""
+    for api, data in {"interpolate_frame": ["dcgan-mnist", 3.7, 2, 0.5, "slerp", 1.0],
+                      "train_start": ["dcgan", "mnist", 2.5, 2, 2e-4, "hinge", 1, 0, 500]}.items():
+        assert refused(live.call(api, data), r"is not a whole number"), api
+    assert live.call("interpolate_frame", ["dcgan-mnist", 3.0, 2, 0.5, "slerp", 1.0])["ok"]   # 3.0 is whole
+
+
 @pytest.mark.parametrize("maker,words", [(hostile.not_a_picture, r"is not a picture that can be read"),
                                          (hostile.truncated_png, r"damaged or truncated")])
 def test_unreadable_pictures_on_paint_get_words(live, files, maker, words):
