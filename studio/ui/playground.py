@@ -279,9 +279,15 @@ def one_step(session, *values):
 
 @friendly
 def drawn(evt: gr.EventData, session, *values):
-    """A stroke on the plane: the drawn points become the target (the game restarts on it)."""
+    """A stroke on the plane: the drawn points become the target (the game restarts on it). "Clear drawing"
+    sends no points: the drawn target goes and the default one comes back."""
     data = getattr(evt, "_data", None) or {}
-    name, points = infer.parse_target(data.get("points"))
+    if data.get("points") == []:
+        if session is None or session.game.settings.target != "drawn":
+            return session, gr.skip(), gr.skip()          # the target is not a drawn one: nothing to clear
+        name, points = Settings().target, ()
+    else:
+        name, points = infer.parse_target(data.get("points"))
     settings, speed = _settings(session, ("ring8",) + values[1:])
     settings = Settings(**dict(settings.as_dict(), target=name, points=points)).check()
     if session is None:
@@ -289,7 +295,15 @@ def drawn(evt: gr.EventData, session, *values):
     else:
         session.game.configure(settings)
     session.speed = speed
-    return session, gr.Radio(value="drawn"), (gr.skip() if session.player is not None else frame(session, "drawn"))
+    return session, gr.Radio(value=name), (gr.skip() if session.player is not None else frame(session, name))
+
+
+CHANGED = "*You have changed the settings since this preset: the story below is the preset's.*\n\n"
+
+
+def changed_since_story(story: str) -> str:
+    """A control moved by hand: the preset's story stays, marked as no longer describing what plays."""
+    return story if not story or story.startswith(CHANGED) or story.startswith("Pick a preset") else CHANGED + story
 
 
 def preset(name):
@@ -408,6 +422,7 @@ def build(ctx: TabContext) -> None:
     reset_btn.click(reset, inputs, out, concurrency_limit=None, **quiet)
     gr.on([c.input for c in controls], show, inputs, out, concurrency_limit=None, trigger_mode="always_last",
           **quiet)
+    gr.on([c.input for c in controls], changed_since_story, story, story, queue=False, **quiet)
     canvas.drawn(drawn, inputs, [session, target, canvas], concurrency_limit=None, **quiet)
     for name, btn in zip(PRESETS, presets):
         btn.click(functools.partial(preset, name), None, controls + [story], **quiet).then(

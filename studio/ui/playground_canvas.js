@@ -225,7 +225,10 @@ window.addEventListener('mouseup', () => {
   state.stroke = false;
   if (state.drawn.length >= 3) trigger('drawn', {points: state.drawn.slice(-2000)});
 });
-element.querySelector('.pg-clear').addEventListener('click', () => { state.drawn = []; schedule(); });
+element.querySelector('.pg-clear').addEventListener('click', () => {   // the drawn target goes too
+  state.drawn = []; schedule();
+  trigger('drawn', {points: []});                 // the server puts the default target back if it was drawn
+});
 element.querySelector('input[data-draw]').addEventListener('change', (ev) => {
   plane.style.cursor = ev.target.checked ? 'crosshair' : 'default';
 });

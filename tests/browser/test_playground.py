@@ -71,6 +71,10 @@ def test_a_preset_sets_the_controls_tells_its_story_and_plays(playground):
     assert "D loss" in phase(page)
     page.locator("#pg-pause").click()
     wait_phase(page, "paused")
+    page.locator("#pg-loss input").click()                 # a control moved by hand: the story says it no longer fits
+    page.get_by_role("option", name="hinge").click()
+    page.locator("#pg-story").get_by_text("You have changed the settings since this preset").wait_for(timeout=10_000)
+    assert "Minimax saturates" in page.locator("#pg-story").inner_text()
 
 
 def test_a_target_drawn_with_the_mouse_becomes_the_target(playground):
@@ -98,3 +102,7 @@ def test_a_target_drawn_with_the_mouse_becomes_the_target(playground):
     page.wait_for_timeout(1500)
     page.locator("#pg-pause").click()
     wait_phase(page, "paused")
+    page.get_by_role("button", name="Clear drawing").click()          # the drawn target goes, the default returns
+    page.wait_for_function("() => document.querySelector('#pg-target input[value=ring8]').checked", timeout=20_000)
+    real = page.evaluate(f"document.querySelector('{PLANE}').__data.real")
+    assert sum(abs(y - x) < 0.4 for x, y in real) / len(real) < 0.8   # no longer the diagonal stroke
