@@ -225,20 +225,23 @@ def build(ctx: TabContext) -> None:
     redraw(seed_a.change(forget, None, code_a, api_visibility="private", queue=False))
     redraw(seed_b.change(forget, None, code_b, api_visibility="private", queue=False))
     redraw(model.change(lambda: (None, None), None, [code_a, code_b], api_visibility="private", queue=False))
-    redraw(back_a.click(forget, None, code_a, api_visibility="private", queue=False))
-    redraw(back_b.click(forget, None, code_b, api_visibility="private", queue=False))
     t.input(None, t, None, js=SHOW_T_JS, api_visibility="private")      # in the page: no request per position
     rand_a.click(random_seed, None, seed_a, api_visibility="private")
     rand_b.click(random_seed, None, seed_b, api_visibility="private")
 
     # Start from a picture: the reconstruction every few steps, then the walk from (or to) it.
-    redraw(pad.input(project_drawing, [model, pad, which, code_a, code_b], [progress, caption, code_a, code_b],
-                     api_name="_project_drawing", api_visibility="private", trigger_mode="always_last"))
+    projections = [pad.input(project_drawing, [model, pad, which, code_a, code_b], [progress, caption, code_a, code_b],
+                             api_name="_project_drawing", api_visibility="private", trigger_mode="always_last")]
     project_upload = dict(fn=project_view, inputs=[model, upload, which, code_a, code_b],
                           outputs=[progress, caption, code_a, code_b], api_visibility="private", preprocess=False)
-    redraw(upload.upload(api_name="_project_upload", trigger_mode="always_last", **project_upload))
-    redraw(gallery.select(pick_example, None, upload, api_visibility="private", show_progress="hidden")
-           .then(**project_upload))
+    projections.append(upload.upload(api_name="_project_upload", trigger_mode="always_last", **project_upload))
+    projections.append(gallery.select(pick_example, None, upload, api_visibility="private", show_progress="hidden")
+                       .then(**project_upload))
+    for event in projections:
+        redraw(event)
+    # "Back to its seed" also stops a projection still running (its end would otherwise come back when it ends).
+    redraw(back_a.click(forget, None, code_a, api_visibility="private", queue=False, cancels=projections))
+    redraw(back_b.click(forget, None, code_b, api_visibility="private", queue=False, cancels=projections))
     clear.click(lambda: "", None, pad, api_visibility="private", queue=False)
 
     # Named API endpoints (api.md): the same functions, their exact parameter names.
