@@ -227,15 +227,6 @@ def build(ctx: TabContext) -> None:
                 random_btn = gr.Button("Random map")
             example = gr.Dropdown([(Path(p).stem.replace("_", " "), p) for p in examples], elem_id="gaugan-examples",
                                   value=examples[0] if examples else None, label="Example maps")
-            style_preset = gr.Radio(presets + [STYLE_SEED], value=presets[0] if presets else STYLE_SEED,
-                                    label="Style", info="a preset, or a random style from the seed below",
-                                    elem_id="gaugan-preset")
-            with gr.Row():
-                style_seed = gr.Number(0, label="Style seed", precision=0, minimum=0, scale=3)
-                rand_seed = gr.Button("Random", scale=1, min_width=60)
-            style_image = gr.Image(label="Style image (optional: overrides preset and seed until you pick one)",
-                                   type="numpy", image_mode="RGB", sources=["upload", "clipboard"], height=160,
-                                   elem_id="gaugan-style")
         with gr.Column(scale=2, min_width=300):
             gr.Markdown("**Label map**: paint with the mouse; the picture follows", elem_id="gaugan-editor-title")
             canvas = label_canvas.LabelCanvas(first, classes_id="gaugan-classes", brush_id="gaugan-brush",
@@ -248,6 +239,16 @@ def build(ctx: TabContext) -> None:
             output = gr.Image(label="Picture G(label map, z)", elem_id="gaugan-output", type="pil", format="png",
                               interactive=False, height=400, buttons=["download", "fullscreen"])
             note = gr.Markdown()
+            # the style under the picture it changes (on a projector, a control out of sight of its effect is lost)
+            style_preset = gr.Radio(presets + [STYLE_SEED], value=presets[0] if presets else STYLE_SEED,
+                                    label="Style", info="a preset, or a random style from the seed below",
+                                    elem_id="gaugan-preset")
+            with gr.Row():
+                style_seed = gr.Number(0, label="Style seed", precision=0, minimum=0, scale=3)
+                rand_seed = gr.Button("Random", scale=1, min_width=60)
+            style_image = gr.Image(label="Style image (optional: overrides preset and seed until you pick one)",
+                                   type="numpy", image_mode="RGB", sources=["upload", "clipboard"], height=160,
+                                   elem_id="gaugan-style")
     explain(EXPLANATION)
 
     live_inputs = [model, canvas, style_seed, style_image, style_preset]
