@@ -323,15 +323,17 @@ def build(ctx: TabContext) -> None:
                 run_name = gr.Textbox(label="Run name", placeholder="automatic", scale=2,
                                       info="also the saved model's name")
                 resume = gr.Checkbox(False, label="Resume its checkpoint", scale=1)
+            data_image = gr.Image(label="Data preview", type="pil", interactive=False, height=180, elem_id="train-data")
+            data_desc = gr.Markdown()
+        with gr.Column(scale=2):
+            # the run's buttons above the samples and curves they start and stop (they were under the settings,
+            # ~1400 px down: pressing Start scrolled the samples out of sight on a projector)
             with gr.Row():
                 start = gr.Button("Start", variant="primary")
                 pause = gr.Button("Pause")
                 cont = gr.Button("Resume")
                 stop = gr.Button("Stop", variant="stop")
                 watch = gr.Button("Watch", min_width=60)
-            data_image = gr.Image(label="Data preview", type="pil", interactive=False, height=180, elem_id="train-data")
-            data_desc = gr.Markdown()
-        with gr.Column(scale=2):
             progress = gr.HTML()
             warnings = gr.Markdown()
             samples = gr.Image(label="Samples from fixed noise", elem_classes=["pixelart"], elem_id="train-samples",
