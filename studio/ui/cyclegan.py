@@ -129,7 +129,7 @@ def build(ctx: TabContext) -> None:
                                  label="Direction", elem_id="cyclegan-direction")
             image = gr.Image(value=pics[0] if pics else None, type="filepath", image_mode=None, elem_id="cyclegan-input",
                              label="Your picture (any size)", sources=["upload", "clipboard"], height=300)
-            gallery = gr.Gallery(pics, label="Examples (synthetic landscapes): click one", columns=6, height=110,
+            gallery = gr.Gallery(pics, label="Examples (synthetic landscapes): click one", columns=3, height=330,
                                  allow_preview=False, buttons=[], interactive=False, elem_id="cyclegan-examples")
             with gr.Accordion("Load an official CycleGAN generator (.pth)", open=False):
                 official = gr.File(label="e.g. horse2zebra.pth or latest_net_G.pth", file_types=[".pth", ".pt"],
