@@ -133,7 +133,7 @@ def test_model_names_from_the_page_reach_no_server_path(live, api, data):
 def test_hub_ids_are_fetched_never_read_locally(live):
     # "pretrained/dcgan-mnist" exists relative to the server's folder; from a page it is a Hub repo id
     result = live.call("interpolate_frame", ["pretrained/dcgan-mnist", 1, 2, 0.5, "slerp", 1.0])
-    assert not result["ok"] and "Hugging Face hub" in result["error"], result
+    assert not result["ok"] and "Hugging Face Hub" in result["error"], result
 
 
 def test_picker_names_still_load(live):
