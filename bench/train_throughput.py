@@ -48,7 +48,7 @@ from training.setup import RunSpec, build_run, split_settings  # noqa: E402
 
 # The recipes' settings (training/recipes/*.sh): batch size, image size, --set overrides.
 RECIPES = {
-    "dcgan": dict(dataset="mnist", batch_size=64, img_size=32, sets={}),
+    "dcgan": dict(dataset="mnist-train", batch_size=64, img_size=32, sets=dict(g_width=64, d_width=64)),
     "infogan": dict(dataset="mnist", batch_size=64, img_size=32, sets=dict(g_width=64, d_width=64)),
     "spade": dict(dataset="landscapes", batch_size=8, img_size=64, sets={}),
     "stylegan": dict(dataset="faces", batch_size=16, img_size=32, loss="nonsaturating",

@@ -156,10 +156,11 @@ def build(ctx: TabContext) -> None:
         with gr.Column(scale=1, min_width=300):
             model = model_picker(ctx, inference.latent_models, inference.DEFAULT_MODELS["dcgan"])
             with gr.Row():
-                seed_a = gr.Number(19, label="Seed A", precision=0, minimum=0, scale=3, elem_id="interp-seed-a")
+                # default ends: a walk 0 -> 7 -> 9 -> 4 with dcgan-mnist (every frame read as a digit with p > 0.99)
+                seed_a = gr.Number(25, label="Seed A", precision=0, minimum=0, scale=3, elem_id="interp-seed-a")
                 rand_a = gr.Button("Random", scale=1, min_width=60)
             with gr.Row():
-                seed_b = gr.Number(4, label="Seed B", precision=0, minimum=0, scale=3, elem_id="interp-seed-b")
+                seed_b = gr.Number(38, label="Seed B", precision=0, minimum=0, scale=3, elem_id="interp-seed-b")
                 rand_b = gr.Button("Random", scale=1, min_width=60)
             steps = gr.Slider(2, 32, 10, step=1, label="Steps (frames)", elem_id="interp-steps")
             method = gr.Radio(["slerp", "lerp"], value="slerp", label="Path",
@@ -168,7 +169,7 @@ def build(ctx: TabContext) -> None:
             truncation = gr.Slider(0.0, 1.5, 1.0, step=0.05, label="Truncation ψ",
                                    info="ψ < 1 pulls codes to the centre: cleaner, less varied")
         with gr.Column(scale=3):
-            ends = gr.Markdown("**A**: seed 19 · **B**: seed 4", elem_id="interp-ends")
+            ends = gr.Markdown("**A**: seed 25 · **B**: seed 38", elem_id="interp-ends")
             strip = gr.Image(label="Frames from A to B", elem_classes=["pixelart"], elem_id="interp-strip", type="pil",
                              format="png", interactive=False,
                              buttons=["download", "fullscreen"])

@@ -99,7 +99,7 @@ def test_drawing_a_digit_projects_it_live_and_the_walk_starts_there(interp):
     wait_new_picture(interp, "interp-strip", old_strip)
     interp.get_by_text("A: your drawing").wait_for(timeout=20_000)
     interp.get_by_role("button", name="A: back to its seed").click()
-    interp.get_by_text("A: seed 19").wait_for(timeout=20_000)
+    interp.get_by_text("A: seed 25").wait_for(timeout=20_000)
 
 
 def test_back_to_its_seed_during_a_projection_stops_it(interp):
@@ -110,7 +110,7 @@ def test_back_to_its_seed_during_a_projection_stops_it(interp):
     interp.get_by_role("button", name="A: back to its seed").click()
     interp.wait_for_timeout(8000)                           # longer than the projection would still have taken
     ends = interp.locator("#interp-ends").inner_text()
-    assert "A: seed 19" in ends and "your picture" not in ends, ends
+    assert "A: seed 25" in ends and "your picture" not in ends, ends
 
 
 def test_uploading_a_picture_projects_it_into_end_b(interp):
