@@ -57,3 +57,15 @@ def test_the_slider_names_t_and_its_formula_is_rendered_math(cond):
     assert "digit A (t = 0)" in cond.locator("#cond-t").inner_text()
     cond.locator("#cond-formula .katex").first.wait_for(timeout=5000)          # KaTeX, not "$G(...)$" as text
     assert "$" not in cond.locator("#cond-formula").inner_text()
+
+
+def test_unticking_every_digit_says_so_and_keeps_the_grid(cond):
+    for d in "012":                                                          # of the four ticked by default
+        cond.locator("#cond-digits label", has_text=d).click()
+    cond.wait_for_timeout(2000)
+    old = img_src(cond, "cond-grid")                                         # the grid of digit 3 alone
+    cond.locator("#cond-digits label", has_text="3").click()
+    cond.get_by_text("Tick at least one digit").first.wait_for(timeout=10_000)
+    cond.wait_for_timeout(500)
+    assert img_src(cond, "cond-grid") == old                                 # the last grid stays
+    assert cond.locator("#cond-grid").get_by_text("Error").count() == 0
