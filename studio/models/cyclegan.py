@@ -182,6 +182,11 @@ class Generator(nn.Module):
             raise ModelLoadError(f"{path.name} holds Python objects besides tensors, which could run code when "
                                  "loaded; GAN Studio reads only plain tensors from .pth files and refused it") from None
         except Exception as e:
+            with open(path, "rb") as f:
+                zipped = f.read(4) == b"PK\x03\x04"          # torch.save's format since 1.6: a zip archive
+            if zipped:                                    # that does not read: cut short or damaged
+                raise ModelLoadError(f"{path.name} is damaged or incomplete (an interrupted download?): PyTorch "
+                                     "cannot read it as a checkpoint. Download it again.") from None
             raise ModelLoadError(f"{path.name} is not a readable PyTorch checkpoint ({type(e).__name__}: "
                                  f"{plain(e)})") from None
         if isinstance(state, dict) and isinstance(state.get("state_dict"), dict):

@@ -100,6 +100,12 @@ def test_official_bad_files(tmp_path):
     (tmp_path / "junk.pth").write_bytes(b"not a checkpoint at all")
     with pytest.raises(hub.ModelLoadError, match="not a readable PyTorch checkpoint"):
         studio.load(tmp_path / "junk.pth")
+    torch.save({"model.1.weight": torch.zeros(64, 3, 7, 7)}, tmp_path / "full.pth")
+    data = (tmp_path / "full.pth").read_bytes()
+    (tmp_path / "cut.pth").write_bytes(data[:len(data) // 2])               # an interrupted download
+    with pytest.raises(hub.ModelLoadError, match=r"damaged or incomplete \(an interrupted download\?\)") as e:
+        studio.load(tmp_path / "cut.pth")
+    assert "miniz" not in str(e.value)
     torch.save({"model.model.0.weight": torch.zeros(8, 3, 4, 4)}, tmp_path / "unet.pth")   # a pix2pix U-Net
     with pytest.raises(hub.ModelLoadError, match="not a CycleGAN ResNet generator"):
         studio.load(tmp_path / "unet.pth")
