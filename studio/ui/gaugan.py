@@ -244,7 +244,8 @@ def build(ctx: TabContext) -> None:
                                     label="Style", info="a preset, or a random style from the seed below",
                                     elem_id="gaugan-preset")
             with gr.Row():
-                style_seed = gr.Number(0, label="Style seed", precision=0, minimum=0, scale=3)
+                style_seed = gr.Number(0, label="Style seed", precision=0, minimum=0, scale=3,
+                                       elem_id="gaugan-style-seed")
                 rand_seed = gr.Button("Random", scale=1, min_width=60)
             style_image = gr.Image(label="Style image (optional: overrides preset and seed until you pick one)",
                                    type="numpy", image_mode="RGB", sources=["upload", "clipboard"], height=160,
@@ -272,6 +273,8 @@ def build(ctx: TabContext) -> None:
                       api_visibility="private").success(**repaint)
     gr.on([style_preset.input, style_seed.input], drop_style_image, style_image, style_image,
           api_visibility="private", show_progress="hidden")
+    # a seed typed in while a preset is picked: the seed is what the student asks for (it did nothing before)
+    style_seed.input(seed_style, None, style_preset, api_visibility="private", show_progress="hidden")
     rand_seed.click(random_seed, None, style_seed, api_visibility="private").then(
         seed_style, None, style_preset, api_visibility="private").then(drop_style_image, style_image, style_image,
                                                                        api_visibility="private")

@@ -136,3 +136,14 @@ def test_picking_a_preset_drops_a_loaded_style_image(gaugan, tmp_path):
     wait_new_picture(gaugan, OUT, with_image)
     gaugan.wait_for_timeout(1500)
     assert gaugan.locator("#gaugan-style img").count() == 0           # the style image is gone: the preset wins
+
+
+def test_typing_a_style_seed_while_a_preset_is_picked_uses_the_seed(gaugan):
+    old = img_src(gaugan, OUT)
+    box = gaugan.locator("#gaugan-style-seed input")
+    box.fill("5")
+    box.press("Enter")
+    gaugan.wait_for_function(
+        "() => [...document.querySelectorAll('#gaugan-preset input')].find(i => i.checked)?.value.startsWith('seed')",
+        timeout=10_000)
+    wait_new_picture(gaugan, OUT, old)
