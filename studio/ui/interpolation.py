@@ -1,6 +1,8 @@
 """Latent interpolation tab: walk from seed A's code to seed B's, frame by frame."""
 from __future__ import annotations
 
+import functools
+
 import gradio as gr
 
 import torch
@@ -147,6 +149,11 @@ def forget():
     return None
 
 
+def back_to_seed(end: str):
+    """Drop end A's or B's projected code (a projection still running is cancelled by the same click)."""
+    return None, f"End {end} is back to its seed: the walk starts from the seed's code again."
+
+
 def examples() -> list[str]:
     return [str(p) for p in sorted((assets_dir() / "projection").glob("*.png"))]
 
@@ -241,8 +248,9 @@ def build(ctx: TabContext) -> None:
     for event in projections:
         redraw(event)
     # "Back to its seed" also stops a projection still running (its end would otherwise come back when it ends).
-    redraw(back_a.click(forget, None, code_a, api_visibility="private", queue=False, cancels=projections))
-    redraw(back_b.click(forget, None, code_b, api_visibility="private", queue=False, cancels=projections))
+    for button, end, code in ((back_a, "A", code_a), (back_b, "B", code_b)):
+        redraw(button.click(functools.partial(back_to_seed, end), None, [code, caption], api_visibility="private",
+                            queue=False, cancels=projections))
     clear.click(lambda: "", None, pad, api_visibility="private", queue=False)
 
     # Named API endpoints (api.md): the same functions, their exact parameter names.

@@ -111,6 +111,7 @@ def test_back_to_its_seed_during_a_projection_stops_it(interp):
     interp.wait_for_timeout(8000)                           # longer than the projection would still have taken
     ends = interp.locator("#interp-ends").inner_text()
     assert "A: seed 25" in ends and "your picture" not in ends, ends
+    assert "back to its seed" in interp.locator("#interp-projection-caption").inner_text()   # not the stopped run's
 
 
 def test_uploading_a_picture_projects_it_into_end_b(interp):
