@@ -200,7 +200,7 @@ def build(ctx: TabContext) -> None:
             with gr.Column(scale=1, min_width=240):
                 upload = gr.Image(label="…or upload a picture", type="filepath", sources=["upload", "clipboard"],
                                   height=200, elem_id="interp-upload")
-                gallery = gr.Gallery(examples(), label="Examples: click one", columns=3, height=120,
+                gallery = gr.Gallery(examples(), label="Examples: click one", columns=3, height=160,
                                      allow_preview=False, buttons=[], interactive=False, object_fit="contain",
                                      elem_id="interp-examples")
                 which = gr.Radio(["A", "B"], value="A", label="Your picture becomes end", elem_id="interp-which")
