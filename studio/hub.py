@@ -104,7 +104,6 @@ def resolve(name_or_path: str | os.PathLike) -> Path:
 
 def _download_from_hub(repo_id: str) -> Path:
     from huggingface_hub import snapshot_download
-
     from huggingface_hub.errors import GatedRepoError, LocalEntryNotFoundError, RepositoryNotFoundError
 
     try:

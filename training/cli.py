@@ -178,8 +178,7 @@ def train(args, argv: list[str], spec: RunSpec, group: distributed.Group) -> int
         elif ev.kind == "samples" and engine.is_main:
             grid(ev.samples, nrow=8).save(out / "samples_latest.png")
         elif ev.kind in ("start", "checkpoint", "stopped", "error", "done"):
-            what = ev.message or (f"saved {out / 'checkpoint'}" if ev.kind == "checkpoint" else "")
-            say(f"[{ev.kind}] step {ev.step}" + (f": {what}" if what else ""), flush=True)
+            say(f"[{ev.kind}] step {ev.step}: {ev.message}", flush=True)
     if last is None or last.kind != "done":
         return 1
     if not engine.is_main:

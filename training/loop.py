@@ -223,7 +223,7 @@ def fit(
                 yield Event("samples", step, steps, losses, samples(), rate)
             if checkpoint:
                 save(step)
-                yield Event("checkpoint", step, steps, losses, steps_per_s=rate)
+                yield Event("checkpoint", step, steps, losses, steps_per_s=rate, message=f"saved {ckpt}")
     except TrainingDiverged as e:
         yield Event("error", step, steps, losses, None, rate, f"{e}. {kept_note(kept, checkpoint_every)}")
         return

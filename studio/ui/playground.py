@@ -298,12 +298,13 @@ def drawn(evt: gr.EventData, session, *values):
     return session, gr.Radio(value=name), (gr.skip() if session.player is not None else frame(session, name))
 
 
+INTRO = "Pick a preset, or press **Play**."
 CHANGED = "*You have changed the settings since this preset: the story below is the preset's.*\n\n"
 
 
 def changed_since_story(story: str) -> str:
     """A control moved by hand: the preset's story stays, marked as no longer describing what plays."""
-    return story if not story or story.startswith(CHANGED) or story.startswith("Pick a preset") else CHANGED + story
+    return story if not story or story.startswith((CHANGED, INTRO)) else CHANGED + story
 
 
 def preset(name):
@@ -406,7 +407,7 @@ def build(ctx: TabContext) -> None:
                 seed = gr.Number(d.seed, label="Seed", precision=0, minimum=0)
         with gr.Column(scale=3, min_width=600):
             canvas = gr.HTML("", html_template=TEMPLATE, js_on_load=_canvas_js(), elem_id="pg-canvas", padding=False)
-            story = gr.Markdown("Pick a preset, or press **Play**.", latex_delimiters=LATEX, elem_id="pg-story")
+            story = gr.Markdown(INTRO, latex_delimiters=LATEX, elem_id="pg-story")
     explain(EXPLANATION)
 
     session = gr.State(None)

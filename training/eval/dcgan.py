@@ -34,9 +34,10 @@ def evaluate(model: str, n: int = 2000, seed: int = 0) -> dict:
     probs = torch.cat([clf(images[i:i + 250]).softmax(1) for i in range(0, n, 250)])
     top, digit = probs.max(1)
     share = torch.bincount(digit, minlength=10).float() / n
-    held = mnist_classifier.features(clf, mnist_classifier.heldout_digits()[0])
+    (train_x, _), (held_x, _) = mnist_classifier.split_digits()
+    held = mnist_classifier.features(clf, held_x)
     fake = mnist_classifier.features(clf, images)
-    other = mnist_classifier.features(clf, mnist_classifier.training_digits(len(held))[0])
+    other = mnist_classifier.features(clf, train_x[:len(held_x)])
     return {
         "samples": n,
         "confident (p>0.9)": round((top > 0.9).float().mean().item(), 3),

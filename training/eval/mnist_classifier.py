@@ -97,21 +97,16 @@ def features(clf: DigitClassifier, x: torch.Tensor, batch: int = 500) -> torch.T
 def heldout_digits() -> tuple[torch.Tensor, torch.Tensor]:
     """The 2,000 MNIST digits no bundled MNIST evaluation network (nor an `mnist-train` run) trained on:
     (images (2000, 1, 32, 32) in [-1, 1], labels (2000,))."""
-    return _digits(1)
+    return split_digits()[1]
 
 
-def training_digits(n: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-    """The first n of the other 8,000 digits (the classifier's training part, `mnist-train`)."""
-    x, y = _digits(0)
-    return x[:n], y[:n]
-
-
-def _digits(part: int) -> tuple[torch.Tensor, torch.Tensor]:
+def split_digits() -> tuple[tuple[torch.Tensor, torch.Tensor], tuple[torch.Tensor, torch.Tensor]]:
+    """The split, read once: ((the other 8,000 digits: the classifier's training part, `mnist-train`),
+    (the 2,000 held-out digits)), each as (images in [-1, 1], labels)."""
     from ..datasets.mnist import MNISTDataset, eval_split
 
     data = MNISTDataset(img_size=32)
-    idx = eval_split(len(data))[part]
-    return data.images[idx], data.labels[idx]
+    return tuple((data.images[idx], data.labels[idx]) for idx in eval_split(len(data)))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,9 +17,10 @@ needs_mnist = pytest.mark.skipif(not any(mnist.find_idx(r, "test") for r in mnis
 def test_heldout_and_training_digits_are_disjoint_parts_of_the_split():
     if not any(mnist.find_idx(r, "test") for r in mnist.default_roots()):
         pytest.skip("the MNIST idx files are not on this machine")
-    held, _ = mnist_classifier.heldout_digits()
-    train, _ = mnist_classifier.training_digits(500)
+    (train, _), (held, _) = mnist_classifier.split_digits()
+    train = train[:500]
     assert held.shape == (2000, 1, 32, 32) and train.shape == (500, 1, 32, 32)
+    assert torch.equal(mnist_classifier.heldout_digits()[0], held)
     assert not (held.flatten(1)[:, None] == train.flatten(1)[None]).all(-1).any()   # no digit in both
 
 
