@@ -149,9 +149,9 @@ def forget():
     return None
 
 
-def back_to_seed(end: str):
-    """Drop end A's or B's projected code (a projection still running is cancelled by the same click)."""
-    return None, f"End {end} is back to its seed: the walk starts from the seed's code again."
+def back_to_seed(end: str) -> str:
+    """The projection caption once end A or B is back to its seed (its projected code dropped)."""
+    return f"End {end} is back to its seed: the walk starts from the seed's code again."
 
 
 def examples() -> list[str]:
@@ -220,10 +220,10 @@ def build(ctx: TabContext) -> None:
     ends_inputs = [model, seed_a, seed_b, code_a, code_b]
 
     def redraw(event):
-        """After `event`: the strip and GIF, the frames the t slider shows, and the ends' names."""
-        event.then(interpolate_views, inputs, [strip, gif, gif_file], api_visibility="private") \
-             .then(frames_view, frame_inputs, live, api_visibility="private", show_progress="hidden") \
-             .then(ends_text, ends_inputs, ends, api_visibility="private", show_progress="hidden")
+        """After `event`: the strip and GIF, the frames the t slider shows, and the ends' names (-> the last step)."""
+        return event.then(interpolate_views, inputs, [strip, gif, gif_file], api_visibility="private") \
+                    .then(frames_view, frame_inputs, live, api_visibility="private", show_progress="hidden") \
+                    .then(ends_text, ends_inputs, ends, api_visibility="private", show_progress="hidden")
 
     gr.on([steps.release, method.change, truncation.release], interpolate_views, inputs, [strip, gif, gif_file],
           api_name="_interpolate_live", api_visibility="private", trigger_mode="always_last")
@@ -248,9 +248,11 @@ def build(ctx: TabContext) -> None:
     for event in projections:
         redraw(event)
     # "Back to its seed" also stops a projection still running (its end would otherwise come back when it ends).
+    # The caption says so at the end of the redraw: a frame the stopped projection had already sent lands before.
     for button, end, code in ((back_a, "A", code_a), (back_b, "B", code_b)):
-        redraw(button.click(functools.partial(back_to_seed, end), None, [code, caption], api_visibility="private",
-                            queue=False, cancels=projections))
+        redraw(button.click(forget, None, code, api_visibility="private", queue=False, cancels=projections)) \
+            .then(functools.partial(back_to_seed, end), None, caption, api_visibility="private",
+                  show_progress="hidden")
     clear.click(lambda: "", None, pad, api_visibility="private", queue=False)
 
     # Named API endpoints (api.md): the same functions, their exact parameter names.
